@@ -1,0 +1,1 @@
+export { FRAME, isCompiledGenerator } from "./generator.js";
