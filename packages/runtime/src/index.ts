@@ -1,1 +1,2 @@
+export { TRANSIENT, SYNC } from "./data.js";
 export { FRAME, isCompiledGenerator } from "./generator.js";
