@@ -1,9 +1,438 @@
-// Compiled generators: a generator object is a thin shell over a Frame, and a Frame is plain data.
-// (Skeleton: the driver lands in the next commit; this file fixes the names other modules import.)
+// Compiled generators. The transform turns a generator function into a plain function that calls
+// `gen(body, fn, this, locals, tries)`; `body` is the state machine regenerator emitted (a switch
+// over locations), and everything a suspended generator holds lives in a `Frame` whose own
+// string-keyed fields are plain data. This file is the driver of regenerator's compact context
+// protocol (`p`, `n`, `v`, `a()`, `f()`, `d()`), written so that `yield*` between compiled
+// generators never recurses on the JS stack: the driver keeps the chain of frames itself.
 
 /** Symbol under which a compiled generator object keeps its Frame. */
 export const FRAME = Symbol("spickle.frame");
+/** Set on generator functions the runtime has given the generator reflective surface. */
+const MARKED = Symbol("spickle.generatorFunction");
+// Caches (symbol-keyed, so never data): the frame driving this one through `yield*`, and, on the
+// frame a caller resumes, the innermost frame of its last suspension.
+const PARENT = Symbol("spickle.parent");
+const TIP = Symbol("spickle.tip");
+
+// Completion types of the protocol.
+const NEXT = 0;
+const THROW = 1;
+const RETURN = 2;
+const JUMP = 3;
+const FINISH = 4;
+
+/** Frame states. */
+export const START = 0;
+export const SUSPENDED = 1;
+export const EXECUTING = 2;
+export const COMPLETED = 3;
+export type FrameStateCode = typeof START | typeof SUSPENDED | typeof EXECUTING | typeof COMPLETED;
+
+/** What a body returns to say "keep dispatching" (as opposed to a yielded value). */
+const CONTINUE = Object.freeze({ continue: true });
+
+/** One `[tryLoc, catchLoc, finallyLoc, afterLoc]` entry per try statement, innermost first. */
+export type TryEntry = readonly (number | undefined)[];
+export type Locals = Record<string, unknown>;
+export type Body = (this: unknown, frame: Frame, locals: Locals) => unknown;
+
+export class Frame {
+  // Regenerator's context fields, read and written by compiled code.
+  /** Next location to run; -1 once the body has ended. */
+  n = 0;
+  /** Location being run (the try table is matched against it). */
+  p = 0;
+  /** Value sent by `next()`, exception caught, or result of a finished `yield*`. */
+  v: unknown = undefined;
+
+  state: FrameStateCode = START;
+  /** Completion being dispatched, and its argument. */
+  method = NEXT;
+  arg: unknown = undefined;
+  /** Iterator of the pending `yield*`, if any. */
+  delegate: object | null = null;
+  /** Completions saved while finally blocks run: `[type, value]` at `2 * tryIndex`. */
+  pending: unknown[] | null = null;
+  [PARENT]: Frame | null = null;
+  [TIP]: Frame | null = null;
+
+  constructor(
+    public body: Body,
+    public fn: Function,
+    public self: unknown,
+    public l: Locals,
+    public tries: readonly TryEntry[] | null,
+  ) {}
+
+  /** Abrupt completion (`a(2, value)` is `return value`, `a(3, loc)` a jump out of a try). */
+  a(type: number, value?: unknown): unknown {
+    return dispatch(this, type, value);
+  }
+
+  /** End of the finally block at `finallyLoc`: resume the completion it interrupted. */
+  f(finallyLoc: number): unknown {
+    return dispatch(this, FINISH, finallyLoc);
+  }
+
+  /** Start `yield*` over `iterator`, continuing at `nextLoc` with its result. */
+  d(iterator: object, nextLoc: number): unknown {
+    this.delegate = iterator;
+    this.method = NEXT;
+    this.arg = undefined;
+    this.n = nextLoc;
+    return CONTINUE;
+  }
+}
+
+/** Routes an abrupt completion to the innermost try statement that handles it. */
+function dispatch(frame: Frame, type: number, value: unknown): unknown {
+  frame.method = type;
+  frame.arg = value;
+  const tries = frame.tries;
+  if (tries !== null && frame.state !== START) {
+    const prev = frame.p;
+    for (let index = 0; index < tries.length; index++) {
+      const entry = tries[index]!;
+      const tryLoc = entry[0]!;
+      const finallyLoc = entry[2];
+      if (type === FINISH) {
+        if (finallyLoc === value) {
+          finishFinally(frame, index, entry);
+          return CONTINUE;
+        }
+      } else if (tryLoc <= prev) {
+        if (type < RETURN && prev < (entry[1] as number)) {
+          frame.method = NEXT;
+          frame.v = value;
+          frame.n = entry[1]!;
+          return CONTINUE;
+        }
+        if (
+          prev < (finallyLoc as number) &&
+          (type < JUMP || tryLoc > (value as number) || (value as number) > finallyLoc!)
+        ) {
+          const pending = (frame.pending ??= []);
+          pending[2 * index] = type;
+          pending[2 * index + 1] = value;
+          frame.n = finallyLoc!;
+          frame.method = NEXT;
+          return CONTINUE;
+        }
+      }
+    }
+  }
+  if (type > THROW) return CONTINUE;
+  complete(frame);
+  throw value;
+}
+
+function finishFinally(frame: Frame, index: number, entry: TryEntry): void {
+  const pending = frame.pending;
+  const saved = pending === null ? undefined : (pending[2 * index] as number | undefined);
+  if (saved) {
+    frame.method = saved;
+    frame.arg = pending![2 * index + 1];
+    pending![2 * index] = pending![2 * index + 1] = undefined;
+    if (pending!.every((slot) => slot === undefined)) frame.pending = null;
+  } else {
+    frame.method = JUMP;
+    frame.arg = entry[3];
+  }
+}
+
+/** A finished frame keeps nothing alive. */
+function complete(frame: Frame): void {
+  frame.state = COMPLETED;
+  frame.l = EMPTY_LOCALS;
+  frame.self = undefined;
+  frame.v = undefined;
+  frame.delegate = null;
+  frame.pending = null;
+}
+const EMPTY_LOCALS: Locals = Object.freeze(Object.create(null));
+
+// ---------------------------------------------------------------------------------------------
+// Resume hook: called with the frame about to continue after a suspension (torture mode).
+
+let resumeHook: ((frame: Frame) => void) | null = null;
+
+/** Installs (or, with null, removes) the function called before a suspended frame continues. */
+export function setResumeHook(hook: ((frame: Frame) => void) | null): void {
+  resumeHook = hook;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running one frame.
+
+/** `run` returns this when the frame's delegate is a suspended compiled generator: the driver
+ * continues in `descendTo` instead of recursing into it. */
+const DESCEND = Symbol("descend");
+let descendTo: Frame | null = null;
+
+/** Runs `frame` with a completion until it yields, finishes, or needs to descend. Throws when the
+ * frame finishes by throwing. */
+function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> | typeof DESCEND {
+  if (frame.state === COMPLETED) {
+    if (type === THROW) throw arg;
+    return { value: type === RETURN ? arg : undefined, done: true };
+  }
+  if (resumeHook !== null && frame.state === SUSPENDED) resumeHook(frame);
+  frame.method = type;
+  frame.arg = arg;
+  for (;;) {
+    const delegate = frame.delegate;
+    if (delegate === null) {
+      if (frame.method === NEXT) frame.v = frame.arg;
+      else {
+        if (frame.method > THROW) frame.n = frame.method === RETURN ? -1 : (frame.arg as number);
+        dispatch(frame, frame.method, frame.arg);
+      }
+    }
+    frame.state = EXECUTING;
+    try {
+      if (delegate !== null) {
+        const child = (delegate as { [FRAME]?: Frame })[FRAME];
+        if (child !== undefined && (child.state === START || child.state === SUSPENDED)) {
+          adopt(frame, child);
+          descendTo = child;
+          return DESCEND;
+        }
+        const result = stepDelegate(frame, delegate);
+        if (result !== undefined) {
+          frame.state = SUSPENDED;
+          return result;
+        }
+        continue;
+      }
+      if (frame.n < 0) {
+        const value = frame.arg;
+        complete(frame);
+        return { value, done: true };
+      }
+      const value = frame.body.call(frame.self, frame, frame.l);
+      if (value !== CONTINUE) {
+        frame.state = SUSPENDED;
+        return { value, done: false };
+      }
+    } catch (error) {
+      frame.delegate = null;
+      frame.method = THROW;
+      frame.arg = error;
+    }
+  }
+}
+
+/** Makes `frame` the driver of `child`, unless `child` is running (then resuming it throws). */
+function adopt(frame: Frame, child: Frame): void {
+  const owner = child[PARENT];
+  if (owner !== null && owner !== frame) {
+    const root = chainRoot(child);
+    if (root.state === EXECUTING) throw new TypeError("Generator is already running");
+    root[TIP] = null;
+  }
+  child[PARENT] = frame;
+  child[TIP] = null;
+}
+
+function chainRoot(frame: Frame): Frame {
+  let root = frame;
+  while (root[PARENT] !== null) root = root[PARENT]!;
+  return root;
+}
+
+const METHOD_NAMES = ["next", "throw", "return"] as const;
+
+/** One step of `yield*` over an iterator that is not a suspended compiled generator. Returns the
+ * iterator's result to yield, or undefined once the delegation is over (frame.method/arg then
+ * hold the completion to continue with). */
+function stepDelegate(frame: Frame, delegate: object): IteratorResult<unknown> | undefined {
+  const name = METHOD_NAMES[frame.method as 0 | 1 | 2];
+  const method = (delegate as Record<string, unknown>)[name];
+  if (method !== undefined && method !== null) {
+    const result = (method as Function).call(delegate, frame.arg);
+    if (typeof result !== "object" || result === null) {
+      throw new TypeError("iterator result is not an object");
+    }
+    if (!result.done) return result;
+    frame.arg = result.value;
+    if (frame.method < RETURN) frame.method = NEXT;
+  } else if (frame.method !== RETURN) {
+    if (frame.method === THROW) {
+      const close = (delegate as Record<string, unknown>).return;
+      if (typeof close === "function") close.call(delegate);
+    }
+    frame.method = THROW;
+    frame.arg = new TypeError(`The iterator does not provide a '${name}' method`);
+  }
+  frame.delegate = null;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving a chain of frames.
+
+/** Resumes `start` (and whatever it delegates to) with a completion. */
+function drive(start: Frame, type: number, arg: unknown): IteratorResult<unknown> {
+  let frame = start;
+  // Frames entered through DESCEND during this call sit at the bottom of the chain; the frames
+  // above them received the caller's completion type unchanged.
+  const callerType = type;
+  let descended = 0;
+  const tip = start[TIP];
+  if (tip !== null) {
+    start[TIP] = null;
+    start.state = EXECUTING;
+    frame = tip;
+  }
+  for (;;) {
+    let result: IteratorResult<unknown> | typeof DESCEND;
+    try {
+      result = run(frame, type, arg);
+    } catch (error) {
+      if (frame === start) {
+        start[PARENT] = null;
+        throw error;
+      }
+      frame = popTo(frame);
+      if (descended > 0) descended--;
+      type = THROW;
+      arg = error;
+      continue;
+    }
+    if (result === DESCEND) {
+      if (frame !== start) frame.state = SUSPENDED;
+      type = frame.method;
+      arg = frame.arg;
+      frame = descendTo!;
+      descendTo = null;
+      descended++;
+      continue;
+    }
+    if (frame === start) {
+      if (result.done) start[PARENT] = null;
+      return result;
+    }
+    if (!result.done) {
+      start[TIP] = frame;
+      start.state = SUSPENDED;
+      return result;
+    }
+    frame = popTo(frame);
+    const forwarded = descended > 0 ? (descended--, frame.method) : callerType;
+    type = forwarded === RETURN ? RETURN : NEXT;
+    arg = result.value;
+  }
+}
+
+/** Leaves a finished child for the frame that delegated to it. */
+function popTo(child: Frame): Frame {
+  const parent = child[PARENT]!;
+  child[PARENT] = null;
+  parent.delegate = null;
+  return parent;
+}
+
+function resume(generator: unknown, type: number, arg: unknown): IteratorResult<unknown> {
+  const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+  if (frame === undefined) {
+    throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
+  }
+  if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
+  if (frame[PARENT] !== null && frame.state !== COMPLETED) {
+    // Resumed directly while another generator delegates to it: legal unless that chain runs.
+    const root = chainRoot(frame);
+    if (root.state === EXECUTING) throw new TypeError("Generator is already running");
+    root[TIP] = null;
+  }
+  return drive(frame, type, arg);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generator functions and objects with the reflective surface of native ones.
+
+const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
+const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
+
+/** Prototype of every compiled generator function's `prototype`: native `%GeneratorPrototype%`
+ * plus `next`/`return`/`throw` that drive frames. */
+export const CompiledGeneratorPrototype: object = Object.create(GeneratorPrototype, {
+  next: method("next", function next(this: unknown, value?: unknown) {
+    return resume(this, NEXT, value);
+  }),
+  return: method("return", function (this: unknown, value?: unknown) {
+    return resume(this, RETURN, value);
+  }),
+  throw: method("throw", function (this: unknown, error?: unknown) {
+    return resume(this, THROW, error);
+  }),
+});
+
+function method(name: string, fn: Function): PropertyDescriptor {
+  Object.defineProperty(fn, "name", { value: name });
+  return { value: fn, writable: true, enumerable: false, configurable: true };
+}
+
+/** Gives a compiled generator function the prototype chain of a native one (and, for a function
+ * the compiler had to name, the `name` a native one would have had). */
+export function mark<F extends Function>(fn: F, name?: string): F {
+  if ((fn as { [MARKED]?: boolean })[MARKED] === true) return fn;
+  if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
+  Object.setPrototypeOf(fn, GeneratorFunctionPrototype);
+  Object.defineProperty(fn, "prototype", {
+    value: Object.create(CompiledGeneratorPrototype),
+    writable: true,
+    enumerable: false,
+    configurable: false,
+  });
+  Object.defineProperty(fn, MARKED, { value: true });
+  return fn;
+}
+
+/** What a compiled generator function's call does: a new generator suspended at its start. */
+export function gen(
+  body: Body,
+  fn: Function,
+  self: unknown,
+  locals: Locals,
+  tries: readonly TryEntry[] | null,
+): Generator {
+  if ((fn as { [MARKED]?: boolean })[MARKED] !== true) mark(fn);
+  return shell(fn, new Frame(body, fn, self, locals, tries));
+}
+
+/** A generator object for `frame`, with the prototype native generators of `fn` would have. */
+export function shell(fn: Function, frame: Frame): Generator {
+  const proto = (fn as { prototype?: unknown }).prototype;
+  const generator = Object.create(
+    typeof proto === "object" && proto !== null ? proto : CompiledGeneratorPrototype,
+  );
+  generator[FRAME] = frame;
+  return generator;
+}
 
 export function isCompiledGenerator(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { [FRAME]?: unknown })[FRAME] !== undefined;
+  return (
+    typeof value === "object" && value !== null && (value as { [FRAME]?: unknown })[FRAME] !== undefined
+  );
+}
+
+export function isCompiledGeneratorFunction(value: unknown): boolean {
+  return typeof value === "function" && (value as { [MARKED]?: boolean })[MARKED] === true;
+}
+
+/** The frame of a compiled generator object. */
+export function frameOf(generator: object): Frame | undefined {
+  return (generator as { [FRAME]?: Frame })[FRAME];
+}
+
+/** The frame stack of a generator: the generator's own frame first, innermost delegate last. */
+export function frameStack(generator: object): Frame[] {
+  const stack: Frame[] = [];
+  let frame = frameOf(generator);
+  while (frame !== undefined) {
+    stack.push(frame);
+    const delegate = frame.delegate;
+    frame = delegate === null ? undefined : frameOf(delegate);
+  }
+  return stack;
 }

@@ -1,0 +1,27 @@
+// What compiled generator methods need from their class or object literal: the method function
+// (captured once the class exists) and `super` lookups from the home object.
+
+import { mark } from "./generator.js";
+
+/** Marks the generator method `key` of `owner` (a prototype, a class or an object literal). */
+export function markMethod(owner: object, key: PropertyKey): Function {
+  const descriptor = Object.getOwnPropertyDescriptor(owner, key);
+  if (descriptor === undefined || typeof descriptor.value !== "function") {
+    throw new TypeError(`spickle: generator method ${String(key)} not found on its class`);
+  }
+  return mark(descriptor.value);
+}
+
+/** `super[key]` in a method whose home object is `home`. */
+export function superGet(home: object, key: PropertyKey, receiver: unknown): unknown {
+  const proto = Object.getPrototypeOf(home);
+  return proto === null ? undefined : Reflect.get(proto, key, receiver);
+}
+
+/** `super[key] = value`; the expression's value is `value`. */
+export function superSet(home: object, key: PropertyKey, value: unknown, receiver: unknown): unknown {
+  const proto = Object.getPrototypeOf(home);
+  const ok = proto === null ? false : Reflect.set(proto, key, value, receiver);
+  if (!ok) throw new TypeError(`Cannot assign to property ${String(key)} through super`);
+  return value;
+}

@@ -1,0 +1,82 @@
+// compile(source) → resumable ESM: TypeScript stripped, every generator function a state machine
+// driven by @spickle/runtime. Four Babel passes over one AST, then one code generation (so the
+// source map maps straight back to the original file).
+
+import { parseSync, transformFromAstSync, type PluginItem } from "@babel/core";
+import generateModule from "@babel/generator";
+import presetTypescript from "@babel/preset-typescript";
+import type * as t from "@babel/types";
+import { toCompileError } from "./errors.js";
+import { liftBodies } from "./passes/lift.js";
+import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
+import { redirectHelpers, regeneratorPlugin } from "./passes/regenerator.js";
+import { RUNTIME_SPECIFIER } from "./passes/runtime-ref.js";
+
+type Generate = typeof import("@babel/generator").default;
+const generate: Generate = (generateModule as unknown as { default?: Generate }).default ?? (generateModule as unknown as Generate);
+
+export interface CompileOptions {
+  /** Path of the source file (used in errors and the source map). */
+  filename: string;
+  /** Stable id of the module: its path relative to the project root, POSIX separators. */
+  moduleId: string;
+  /** Emit a source map (default true). */
+  sourceMaps?: boolean;
+  /** Module specifier compiled code imports the runtime from (default "@spickle/runtime"). */
+  runtimeSpecifier?: string;
+}
+
+export interface SourceMap {
+  version: number;
+  sources: string[];
+  names: string[];
+  mappings: string;
+  sourcesContent?: string[];
+  file?: string;
+}
+
+export interface CompileResult {
+  code: string;
+  map: SourceMap | null;
+}
+
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+export function compile(source: string, options: CompileOptions): CompileResult {
+  const { filename } = options;
+  try {
+    return compileUnchecked(source, options);
+  } catch (error) {
+    throw toCompileError(error, source, filename);
+  }
+}
+
+function compileUnchecked(source: string, options: CompileOptions): CompileResult {
+  const { filename } = options;
+  const typescript = TYPESCRIPT.test(filename);
+  const common = { babelrc: false, configFile: false, filename, sourceType: "module" as const, compact: false };
+  let ast = parseSync(source, {
+    ...common,
+    parserOpts: { plugins: typescript ? ["typescript"] : [] },
+  }) as t.File;
+
+  const state: PrepareState = {
+    bodies: new Map(),
+    runtime: null,
+    runtimeSpecifier: options.runtimeSpecifier ?? RUNTIME_SPECIFIER,
+  };
+  const runtimeName = () => state.runtime!.name;
+  const passes: { plugins?: PluginItem[]; presets?: PluginItem[] }[] = [
+    { presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [] },
+    { plugins: [prepareGenerators(state)] },
+    { plugins: [regeneratorPlugin as unknown as PluginItem, redirectHelpers(runtimeName)] },
+    { plugins: [liftBodies(state.bodies, runtimeName)] },
+  ];
+  for (const pass of passes) {
+    const result = transformFromAstSync(ast, source, { ...common, ...pass, ast: true, code: false, cloneInputAst: false });
+    ast = result!.ast!;
+  }
+  const sourceMaps = options.sourceMaps ?? true;
+  const output = generate(ast, { sourceMaps, sourceFileName: filename, comments: true }, source);
+  return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null };
+}

@@ -1,0 +1,49 @@
+// Before regenerator: every generator function, innermost first, is lowered (constructs
+// regenerator cannot take), given home-object access for `super`, has its bindings moved into
+// frame locals, and is split into a plain function plus a body vehicle.
+
+import { types as t, type NodePath, type PluginObj } from "@babel/core";
+import { lowerGeneratorBody } from "../lower/index.js";
+import { moveLocals } from "./locals.js";
+import { isMethod, rewriteSuper } from "./methods.js";
+import { RuntimeRef } from "./runtime-ref.js";
+import { splitGenerator, type BodyRegistry } from "./split.js";
+
+export interface PrepareState {
+  bodies: BodyRegistry;
+  runtime: RuntimeRef | null;
+  runtimeSpecifier: string;
+}
+
+export function prepareGenerators(state: PrepareState): PluginObj {
+  return {
+    name: "spickle-prepare",
+    visitor: {
+      Program: {
+        enter(program) {
+          state.runtime = new RuntimeRef(program);
+        },
+        exit(program) {
+          state.runtime!.finish(program, state.runtimeSpecifier);
+        },
+      },
+      Function: {
+        exit(fn) {
+          if (!fn.node.generator || fn.node.async) return;
+          const id = (fn.node as { id?: t.Identifier | null }).id;
+          if (id != null && state.bodies.has(id.name)) return; // a body vehicle made by the split
+          prepareGenerator(fn, state);
+        },
+      },
+    },
+  };
+}
+
+function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
+  const runtime = state.runtime!;
+  lowerGeneratorBody(fn, { rt: (name) => runtime.get(name) });
+  if (isMethod(fn)) rewriteSuper(fn, runtime);
+  const locals = fn.scope.generateUidIdentifier("l");
+  const plan = moveLocals(fn, locals);
+  splitGenerator(fn, locals, plan, runtime, state.bodies);
+}

@@ -1,0 +1,105 @@
+// Splits a generator function in two: the function itself becomes a plain function that starts a
+// frame (`return _rt.gen(body, fn, this, locals, tries)`), and its body moves into a parameterless
+// generator `function* _g$body() { … }` next to it — the only kind of generator regenerator sees.
+// The lift pass later turns that vehicle into the state machine `_g$body(frame, L)`.
+
+import { types as t, type NodePath } from "@babel/core";
+import type { LocalsPlan } from "./locals.js";
+import { isMethod, methodReference } from "./methods.js";
+import type { RuntimeRef } from "./runtime-ref.js";
+
+/** Body function name → name of its locals object, for the lift pass. */
+export type BodyRegistry = Map<string, string>;
+
+export function splitGenerator(
+  fn: NodePath<t.Function>,
+  L: t.Identifier,
+  plan: LocalsPlan,
+  rt: RuntimeRef,
+  bodies: BodyRegistry,
+): void {
+  const fnRef = functionReference(fn, rt);
+  const bodyId = fn.scope.generateUidIdentifier(`${nameHint(fn)}$body`);
+  bodies.set(bodyId.name, L.name);
+
+  const vehicle = t.functionDeclaration(bodyId, [], fn.node.body as t.BlockStatement, true, false);
+  const locals = t.objectExpression([
+    ...plan.params.map((name) => t.objectProperty(t.identifier(name), t.identifier(name))),
+    ...(plan.selfName === null ? [] : [t.objectProperty(t.identifier(plan.selfName), t.cloneNode(fnRef))]),
+    ...(plan.usesArguments ? [t.objectProperty(t.identifier("arguments"), t.identifier("arguments"))] : []),
+  ]);
+  const start = rt.call("gen", [t.cloneNode(bodyId), t.cloneNode(fnRef), t.thisExpression(), locals, t.nullLiteral()]);
+  fn.node.generator = false;
+  fn.node.body = t.blockStatement([t.returnStatement(start)]);
+
+  placeVehicle(fn, vehicle);
+  markFunction(fn, rt);
+}
+
+function nameHint(fn: NodePath<t.Function>): string {
+  const node = fn.node as { id?: t.Identifier | null; key?: t.Node };
+  if (node.id) return node.id.name;
+  if (node.key && t.isIdentifier(node.key)) return node.key.name;
+  if (node.key && t.isPrivateName(node.key)) return node.key.id.name;
+  return "gen";
+}
+
+/** An expression that names the generator function from inside its own body. */
+function functionReference(fn: NodePath<t.Function>, rt: RuntimeRef): t.Expression {
+  if (isMethod(fn)) return methodReference(fn, rt);
+  if (fn.isFunctionDeclaration() || fn.isFunctionExpression()) {
+    if (fn.node.id == null) {
+      // Anonymous: name it for the reference; `mark` restores the name a native one would have.
+      (fn.node as t.FunctionExpression & { inferredName?: string }).inferredName = inferredName(fn);
+      fn.node.id = fn.scope.parent.generateUidIdentifier("gen");
+    }
+    return t.cloneNode(fn.node.id!);
+  }
+  throw fn.buildCodeFrameError("spickle: unsupported generator function form");
+}
+
+/** The `name` a native anonymous generator function would get from where it is defined. */
+function inferredName(fn: NodePath<t.Function>): string {
+  const parent = fn.parentPath;
+  const keyName = (key: t.Node, computed: boolean): string =>
+    computed ? "" : t.isIdentifier(key) ? key.name : t.isStringLiteral(key) ? key.value : "";
+  if (parent.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
+  if (parent.isAssignmentExpression({ operator: "=" }) && t.isIdentifier(parent.node.left)) return parent.node.left.name;
+  if (parent.isAssignmentPattern() && t.isIdentifier(parent.node.left)) return parent.node.left.name;
+  if (parent.isObjectProperty() || parent.isClassProperty()) return keyName(parent.node.key, parent.node.computed);
+  if (parent.isExportDefaultDeclaration()) return "default";
+  return "";
+}
+
+/** Puts the vehicle where it sees the same bindings as the generator function. */
+function placeVehicle(fn: NodePath<t.Function>, vehicle: t.FunctionDeclaration): void {
+  if (fn.isFunctionDeclaration()) {
+    fn.insertAfter(vehicle);
+    return;
+  }
+  const enclosing: NodePath<t.Function> | null = fn.parentPath.getFunctionParent();
+  if (enclosing?.isArrowFunctionExpression() && !enclosing.get("body").isBlockStatement()) {
+    (enclosing as NodePath<t.ArrowFunctionExpression>).ensureBlock();
+  }
+  const statement = fn.getStatementParent();
+  if (statement === null) throw fn.buildCodeFrameError("spickle: no statement encloses this generator");
+  statement.insertBefore(vehicle);
+}
+
+function markFunction(fn: NodePath<t.Function>, rt: RuntimeRef): void {
+  if (isMethod(fn)) return; // marked when its class or literal captures it
+  if (fn.isFunctionDeclaration()) {
+    // Hoisted like the declaration, so the function looks like a generator before it runs.
+    const owner = fn.parentPath.isExportDeclaration() ? fn.parentPath.parentPath! : fn.parentPath;
+    const statement = t.expressionStatement(rt.call("mark", [t.cloneNode(fn.node.id!)]));
+    if (owner.isProgram()) owner.unshiftContainer("body", statement);
+    else if (owner.isBlockStatement()) owner.unshiftContainer("body", statement);
+    else if (owner.isSwitchCase()) owner.unshiftContainer("consequent", statement);
+    else throw fn.buildCodeFrameError("spickle: unsupported position for a generator declaration");
+    return;
+  }
+  const inferred = (fn.node as { inferredName?: string }).inferredName;
+  const args: t.Expression[] = [fn.node as t.FunctionExpression];
+  if (inferred !== undefined) args.push(t.stringLiteral(inferred));
+  fn.replaceWith(rt.call("mark", args));
+}

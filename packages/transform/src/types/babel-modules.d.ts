@@ -1,0 +1,9 @@
+// Babel packages without published type declarations.
+declare module "@babel/preset-typescript" {
+  const preset: unknown;
+  export default preset;
+}
+declare module "@babel/plugin-transform-regenerator" {
+  const plugin: unknown;
+  export default plugin;
+}
