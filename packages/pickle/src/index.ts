@@ -1,1 +1,34 @@
-export {};
+// @spickle/pickle: object-graph encoder/decoder, by-reference table, reducers, handlers and the
+// snapshot file format. See README.md.
+import { decodeGraph, type DecodeOptions } from "./decoder.js";
+import { encodeGraph, type EncodeOptions } from "./encoder.js";
+import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
+
+export { encodeGraph, Encoder, type EncodeOptions } from "./encoder.js";
+export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
+export { SerializeError, SnapshotError } from "./errors.js";
+export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } from "./reference-table.js";
+export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption } from "./reducers.js";
+export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
+export {
+  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, FORMAT_VERSION, SPICKLE_VERSION,
+  type SnapshotKeyOptions, type SnapshotParts,
+} from "./snapshot.js";
+export { crc32 } from "./crc32.js";
+
+export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions {
+  /** Extra header fields (spickle and Node versions and creation time are added). */
+  header?: Record<string, unknown>;
+}
+
+export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions {}
+
+/** Serializes a value graph into snapshot bytes. */
+export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
+  return encodeSnapshot({ header: options.header, body: encodeGraph(value, options) }, options);
+}
+
+/** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */
+export function loads(bytes: Uint8Array, options: LoadOptions = {}): unknown {
+  return decodeGraph(decodeSnapshot(bytes, options).body, options);
+}

@@ -49,8 +49,9 @@ export class Frame {
   /** Completion being dispatched, and its argument. */
   method = NEXT;
   arg: unknown = undefined;
-  /** Iterator of the pending `yield*`, if any. */
+  /** Iterator of the pending `yield*`, if any, and its `next` method (read once, at the start). */
   delegate: object | null = null;
+  delegateNext: unknown = undefined;
   /** Completions saved while finally blocks run: `[type, value]` at `2 * tryIndex`. */
   pending: unknown[] | null = null;
   [PARENT]: Frame | null = null;
@@ -77,6 +78,7 @@ export class Frame {
   /** Start `yield*` over `iterator`, continuing at `nextLoc` with its result. */
   d(iterator: object, nextLoc: number): unknown {
     this.delegate = iterator;
+    this.delegateNext = (iterator as { next?: unknown }).next;
     this.method = NEXT;
     this.arg = undefined;
     this.n = nextLoc;
@@ -147,6 +149,7 @@ function complete(frame: Frame): void {
   frame.self = undefined;
   frame.v = undefined;
   frame.delegate = null;
+  frame.delegateNext = undefined;
   frame.pending = null;
 }
 const EMPTY_LOCALS: Locals = Object.freeze(Object.create(null));
@@ -168,12 +171,16 @@ export function setResumeHook(hook: ((frame: Frame) => void) | null): void {
  * continues in `descendTo` instead of recursing into it. */
 const DESCEND = Symbol("descend");
 let descendTo: Frame | null = null;
+/** Whether the result `run` last returned ends its frame (read here, not from the result object:
+ * a delegate's result object is passed through untouched, its `done` read once). */
+let runDone = false;
 
 /** Runs `frame` with a completion until it yields, finishes, or needs to descend. Throws when the
  * frame finishes by throwing. */
 function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> | typeof DESCEND {
   if (frame.state === COMPLETED) {
     if (type === THROW) throw arg;
+    runDone = true;
     return { value: type === RETURN ? arg : undefined, done: true };
   }
   if (resumeHook !== null && frame.state === SUSPENDED) resumeHook(frame);
@@ -200,6 +207,7 @@ function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> 
         const result = stepDelegate(frame, delegate);
         if (result !== undefined) {
           frame.state = SUSPENDED;
+          runDone = false;
           return result;
         }
         continue;
@@ -207,15 +215,18 @@ function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> 
       if (frame.n < 0) {
         const value = frame.arg;
         complete(frame);
+        runDone = true;
         return { value, done: true };
       }
       const value = frame.body.call(frame.self, frame, frame.l);
       if (value !== CONTINUE) {
         frame.state = SUSPENDED;
+        runDone = false;
         return { value, done: false };
       }
     } catch (error) {
       frame.delegate = null;
+      frame.delegateNext = undefined;
       frame.method = THROW;
       frame.arg = error;
     }
@@ -246,26 +257,33 @@ const METHOD_NAMES = ["next", "throw", "return"] as const;
  * iterator's result to yield, or undefined once the delegation is over (frame.method/arg then
  * hold the completion to continue with). */
 function stepDelegate(frame: Frame, delegate: object): IteratorResult<unknown> | undefined {
-  const name = METHOD_NAMES[frame.method as 0 | 1 | 2];
-  const method = (delegate as Record<string, unknown>)[name];
+  const type = frame.method;
+  const method = type === NEXT ? frame.delegateNext : (delegate as Record<string, unknown>)[METHOD_NAMES[type as 1 | 2]];
   if (method !== undefined && method !== null) {
     const result = (method as Function).call(delegate, frame.arg);
-    if (typeof result !== "object" || result === null) {
-      throw new TypeError("iterator result is not an object");
-    }
+    if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
     if (!result.done) return result;
     frame.arg = result.value;
-    if (frame.method < RETURN) frame.method = NEXT;
-  } else if (frame.method !== RETURN) {
-    if (frame.method === THROW) {
+    if (type < RETURN) frame.method = NEXT;
+  } else if (type !== RETURN) {
+    if (type === THROW) {
+      // The spec closes the iterator first (IteratorClose), then reports the missing method.
       const close = (delegate as Record<string, unknown>).return;
-      if (typeof close === "function") close.call(delegate);
+      if (close !== undefined && close !== null) {
+        const closed = (close as Function).call(delegate);
+        if (!isObject(closed)) throw new TypeError(`Iterator result ${String(closed)} is not an object`);
+      }
     }
     frame.method = THROW;
-    frame.arg = new TypeError(`The iterator does not provide a '${name}' method`);
+    frame.arg = new TypeError(`The iterator does not provide a '${METHOD_NAMES[type as 0 | 1]}' method.`);
   }
   frame.delegate = null;
+  frame.delegateNext = undefined;
   return undefined;
+}
+
+function isObject(value: unknown): value is IteratorResult<unknown> {
+  return (typeof value === "object" && value !== null) || typeof value === "function";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,10 +327,10 @@ function drive(start: Frame, type: number, arg: unknown): IteratorResult<unknown
       continue;
     }
     if (frame === start) {
-      if (result.done) start[PARENT] = null;
+      if (runDone) start[PARENT] = null;
       return result;
     }
-    if (!result.done) {
+    if (!runDone) {
       start[TIP] = frame;
       start.state = SUSPENDED;
       return result;
@@ -329,6 +347,7 @@ function popTo(child: Frame): Frame {
   const parent = child[PARENT]!;
   child[PARENT] = null;
   parent.delegate = null;
+  parent.delegateNext = undefined;
   return parent;
 }
 
@@ -397,15 +416,13 @@ export function gen(
   tries: readonly TryEntry[] | null,
 ): Generator {
   if ((fn as { [MARKED]?: boolean })[MARKED] !== true) mark(fn);
-  return shell(fn, new Frame(body, fn, self, locals, tries));
+  const proto = (fn as { prototype?: unknown }).prototype;
+  return shell(typeof proto === "object" && proto !== null ? proto : CompiledGeneratorPrototype, new Frame(body, fn, self, locals, tries));
 }
 
-/** A generator object for `frame`, with the prototype native generators of `fn` would have. */
-export function shell(fn: Function, frame: Frame): Generator {
-  const proto = (fn as { prototype?: unknown }).prototype;
-  const generator = Object.create(
-    typeof proto === "object" && proto !== null ? proto : CompiledGeneratorPrototype,
-  );
+/** A generator object with prototype `proto` over `frame`. */
+export function shell(proto: object, frame: Frame): Generator {
+  const generator = Object.create(proto);
   generator[FRAME] = frame;
   return generator;
 }

@@ -1,2 +1,32 @@
-export { TRANSIENT, SYNC } from "./data.js";
-export { FRAME, isCompiledGenerator } from "./generator.js";
+export { TRANSIENT, SYNC, registerDataClass, dataClassName, dataClass, dataFields, restoreData } from "./data.js";
+export {
+  FRAME,
+  Frame,
+  CompiledGeneratorPrototype,
+  gen,
+  mark,
+  shell,
+  setResumeHook,
+  isCompiledGenerator,
+  isCompiledGeneratorFunction,
+  frameOf,
+  frameStack,
+} from "./generator.js";
+export { markMethod, superGet, superSet, named, notConstructor } from "./methods.js";
+export { captureGenerator, restoreGenerator, type FrameData, type GeneratorData } from "./frames.js";
+// lowering support
+export {
+  SerializableIterator, ArrayIterator, StringIterator, MapIterator, SetIterator, MatchAllIterator, ForInIterator,
+  iteratorOf, values, entriesOf, keysOf, valuesOf, matchAllOf,
+} from "./iterators.js";
+export type { IterationKind } from "./iterators.js";
+export {
+  IteratorRecord, iter, step, take, stepValue, restOf, closeIterator, closeIteratorOnThrow, forInKeys, nextKey,
+  toPropertyKey, templateString, templateObject, spreadArray, spreadObject, requireObjectCoercible, objectRest,
+  spreadCall, callMethod, spreadNew,
+} from "./lowering.js";
+// closures as data
+export {
+  SITE, SCOPE, SiteRegistry, closure, registerSites, closureOf, recreate, defineAccessor, accessorOf,
+  bind, boundOf, rebind, type Scope, type Factory, type ClosureData, type BoundData,
+} from "./closures.js";

@@ -1,4 +1,5 @@
-// What compiled generator methods need from their class or object literal: the method function
+// Small things compiled code needs around functions: names, constructibility, and what compiled
+// generator methods need from their class or object literal: the method function
 // (captured once the class exists) and `super` lookups from the home object.
 
 import { mark } from "./generator.js";
@@ -24,4 +25,15 @@ export function superSet(home: object, key: PropertyKey, value: unknown, receive
   const ok = proto === null ? false : Reflect.set(proto, key, value, receiver);
   if (!ok) throw new TypeError(`Cannot assign to property ${String(key)} through super`);
   return value;
+}
+
+/** Gives an anonymous function or class the name its declaration would have given it. */
+export function named<T>(value: T, name: string): T {
+  Object.defineProperty(value, "name", { value: name, configurable: true });
+  return value;
+}
+
+/** What `new` on a generator function does. */
+export function notConstructor(fn: Function): never {
+  throw new TypeError(`${fn.name} is not a constructor`);
 }

@@ -2,7 +2,7 @@
 // driven by @spickle/runtime. Four Babel passes over one AST, then one code generation (so the
 // source map maps straight back to the original file).
 
-import { parseSync, transformFromAstSync, type PluginItem } from "@babel/core";
+import { parseSync, transformFromAstSync, traverse, type PluginItem } from "@babel/core";
 import generateModule from "@babel/generator";
 import presetTypescript from "@babel/preset-typescript";
 import type * as t from "@babel/types";
@@ -73,9 +73,12 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     { plugins: [liftBodies(state.bodies, runtimeName)] },
   ];
   for (const pass of passes) {
+    // Scopes are cached per node across traversals; each pass must see the tree as it is now.
+    traverse.cache.clear();
     const result = transformFromAstSync(ast, source, { ...common, ...pass, ast: true, code: false, cloneInputAst: false });
     ast = result!.ast!;
   }
+  traverse.cache.clear();
   const sourceMaps = options.sourceMaps ?? true;
   const output = generate(ast, { sourceMaps, sourceFileName: filename, comments: true }, source);
   return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null };

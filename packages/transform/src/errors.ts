@@ -20,9 +20,14 @@ interface BabelLikeError {
   reasonCode?: string;
 }
 
-/** Turns a Babel parse or transform error into a CompileError pointing at the source. */
-export function toCompileError(error: unknown, source: string, filename: string): CompileError {
+/** Turns a Babel parse or transform error into a CompileError pointing at the source. Anything
+ * else is a bug of the compiler: it keeps its stack and names the file. */
+export function toCompileError(error: unknown, source: string, filename: string): Error {
   if (error instanceof CompileError) return error;
+  if (!(error instanceof SyntaxError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new Error(`spickle: internal compiler error in ${filename}: ${message}`, { cause: error });
+  }
   const babel = error as BabelLikeError;
   const position = babel.loc ?? positionInMessage(babel.message);
   const line = position?.line ?? 1;

@@ -141,7 +141,7 @@ function completeStarts(program: NodePath<t.Program>, infos: Map<string, BodyInf
       if (!t.isIdentifier(callee.property, { name: "gen" })) return;
       const info = infos.get(referencedName(args[0]!));
       if (info === undefined) return;
-      const locals = args[3] as t.ObjectExpression;
+      const locals = localsLiteral(path, args[3]!);
       const present = new Set(locals.properties.map((p) => ((p as t.ObjectProperty).key as t.Identifier).name));
       for (const name of info.members) {
         if (present.has(name)) continue;
@@ -159,6 +159,16 @@ function completeStarts(program: NodePath<t.Program>, infos: Map<string, BodyInf
   if (tableIds.length > 0) {
     program.unshiftContainer("body", t.variableDeclaration("var", tableIds.map((id) => t.variableDeclarator(id))));
   }
+}
+
+/** The object literal that makes a frame's locals: inline, or a `const L = {…}` of the function
+ * (when parameter defaults run against the locals first). */
+function localsLiteral(call: NodePath<t.CallExpression>, arg: t.Node): t.ObjectExpression {
+  if (t.isObjectExpression(arg)) return arg;
+  const binding = t.isIdentifier(arg) ? call.scope.getBinding(arg.name) : undefined;
+  const init = binding?.path.isVariableDeclarator() ? binding.path.node.init : null;
+  if (!t.isObjectExpression(init)) throw call.buildCodeFrameError("spickle: internal error: locals literal not found");
+  return init;
 }
 
 function referencedName(node: t.Node): string {

@@ -4,8 +4,10 @@
 // no declaration behind.
 //
 // - Bindings get unique member names (`x`, `x$1` for a shadowing `x`).
-// - Block-scoped bindings inside loops that nested closures capture live in a per-entry environment
-//   object `L.$eN` (per-iteration `let` semantics); closures capture that object through a wrapper
+// - Bindings that nested closures capture live in scope objects shared with those closures, never
+//   in `L` itself (the frame's private state): function-level ones in `L.$scope`, block-level ones
+//   in an environment `L.$eN` made on each entry to the block (so per-iteration `let` semantics
+//   hold). Closures capture the scope objects current at their creation through a wrapper
 //   `((e) => closure)(L.$eN)`.
 // - A block's bindings are cleared when the block exits, so a frame keeps only live state.
 
@@ -14,13 +16,25 @@ import { types as t, type NodePath } from "@babel/core";
 type Scope = NodePath["scope"];
 type Binding = NonNullable<ReturnType<Scope["getBinding"]>>;
 
+/** A value the function puts into its frame when called, and whether it goes into `L` or into
+ * the function-level scope object `L[plan.scope]`. */
+export interface Initial {
+  member: string;
+  inScope: boolean;
+}
+
 export interface LocalsPlan {
-  /** Member names initialized from the function's parameters of the same name. */
-  params: string[];
-  /** Member holding the function itself (a named function expression that refers to itself). */
-  selfName: string | null;
-  /** Whether the body reads `arguments` (member `arguments`). */
-  usesArguments: boolean;
+  /** Parameters (each initialized from the parameter of the same name). */
+  params: Initial[];
+  /** Member of `L` holding the function-level scope object, if closures capture anything. */
+  scope: string | null;
+  /** Parameter defaults that must run with the frame's locals in place (they create closures
+   * over parameters): the function evaluates them itself, in order, after making the locals. */
+  defaults: { slot: t.Expression; value: t.Expression }[];
+  /** The function itself (a named function expression that refers to itself). */
+  self: Initial | null;
+  /** The function's `arguments`, if the body reads it (member `arguments`). */
+  args: Initial | null;
 }
 
 interface Local {
@@ -30,7 +44,14 @@ interface Local {
   env: string | null;
 }
 
-export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier): LocalsPlan {
+export interface LocalsOptions {
+  /** Parameter defaults create closures over parameters: evaluate them against the locals. */
+  framedDefaults: boolean;
+  /** Wraps an anonymous function or class so it keeps the name its declaration gave it. */
+  named(value: t.Expression, name: string): t.Expression;
+}
+
+export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: LocalsOptions): LocalsPlan {
   const body = fn.get("body") as NodePath<t.BlockStatement>;
   normalizeCatchPatterns(body);
   fn.scope.crawl();
@@ -38,8 +59,9 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier): LocalsPla
   const scopes = ownScopes(fn);
   const members = new Set<string>();
   const locals = new Map<Binding, Local>();
-  const plan: LocalsPlan = { params: [], selfName: null, usesArguments: false };
+  const plan: LocalsPlan = { params: [], scope: null, defaults: [], self: null, args: null };
 
+  let self: Local | null = null;
   for (const scope of scopes) {
     for (const name of Object.keys(scope.bindings)) {
       const binding = scope.bindings[name]!;
@@ -47,22 +69,37 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier): LocalsPla
       const isSelf = binding.kind === "local" && binding.path === fn;
       if (isSelf && binding.referencePaths.length === 0) continue;
       const member = unique(name, members, binding.kind === "param" || isSelf);
-      if (binding.kind === "param") plan.params.push(member);
-      if (isSelf) plan.selfName = member;
-      locals.set(binding, { binding, member, env: null });
+      const local: Local = { binding, member, env: null };
+      locals.set(binding, local);
+      if (isSelf) self = local;
     }
   }
 
-  // Environments for captured block-scoped bindings in loops.
+  // Captured bindings live in scope objects: the function's, or one per entry to their block.
   const envOf = new Map<Scope, string>();
+  const functionScope = () => (plan.scope ??= unique("$scope", members, false));
   for (const local of locals.values()) {
     const { binding } = local;
-    if (binding.scope === fn.scope || binding.kind === "var" || binding.kind === "param") continue;
-    if (!isInLoop(binding.scope.path, fn) || !isCaptured(binding, fn)) continue;
+    if (!isCaptured(binding, fn)) continue;
+    if (binding.scope === fn.scope) {
+      local.env = functionScope();
+      continue;
+    }
     let env = envOf.get(binding.scope);
     if (env === undefined) envOf.set(binding.scope, (env = unique("$e", members, false)));
     local.env = env;
   }
+  const argumentsRefs = argumentsReferences(fn);
+  const argumentsLocal: Local | null = argumentsRefs.length === 0 ? null : {
+    binding: null as unknown as Binding,
+    member: "arguments",
+    env: argumentsRefs.some((ref) => closureBoundary(ref, fn) !== null) ? functionScope() : null,
+  };
+  for (const local of locals.values()) {
+    if (local.binding.kind === "param") plan.params.push({ member: local.member, inScope: local.env !== null });
+  }
+  if (self !== null) plan.self = { member: self.member, inScope: self.env !== null };
+  if (argumentsLocal !== null) plan.args = { member: "arguments", inScope: argumentsLocal.env !== null };
 
   // Closures that read environments get wrapper parameters, one per environment.
   const wrappers = new Map<t.Node, Map<string, t.Identifier>>();
@@ -73,36 +110,37 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier): LocalsPla
     if (id === undefined) params.set(env, (id = fn.scope.generateUidIdentifier("e")));
     return id;
   };
+  const directAccess = (local: Local): t.Expression =>
+    local.env === null ? member(L, local.member) : member(member(L, local.env), local.member);
   const access = (local: Local, at: NodePath): t.Expression => {
-    if (local.env === null) return member(L, local.member);
-    const boundary = closureBoundary(at, fn);
-    const envObject = boundary === null ? member(L, local.env) : t.cloneNode(envParam(boundary.node, local.env));
-    return member(envObject, local.member);
+    const boundary = local.env === null ? null : closureBoundary(at, fn);
+    if (boundary === null) return directAccess(local);
+    return member(t.cloneNode(envParam(boundary.node, local.env!)), local.member);
   };
 
   // 1. References and assignments.
   for (const local of locals.values()) {
     for (const ref of local.binding.referencePaths) {
-      // Parameter defaults run in the function itself, before the frame exists.
-      if (ref.isDescendant(body)) replaceIdentifier(ref, access(local, ref));
+      // Parameter defaults run in the function itself, before the frame exists (unless framed).
+      if (ref.isDescendant(body) || options.framedDefaults) replaceIdentifier(ref, access(local, ref));
     }
     for (const violation of local.binding.constantViolations) {
       if (!violation.isDescendant(body)) continue;
       for (const id of assignedIdentifiers(violation, local.binding)) replaceIdentifier(id, access(local, id));
     }
   }
-  plan.usesArguments = rewriteArguments(fn, L);
+  if (argumentsLocal !== null) for (const ref of argumentsRefs) replaceIdentifier(ref, access(argumentsLocal, ref));
   rewriteNewTarget(fn);
 
   // 2. Declarations become assignments; function declarations are hoisted to their block's top.
-  const byIdentifier = new Map<t.Node, Local>();
-  for (const local of locals.values()) byIdentifier.set(local.binding.identifier, local);
+  // Targets are resolved before anything is converted: removing a declaration drops its binding.
+  const declared = declaredLocals(fn, locals);
   const target = (id: t.Identifier, at: NodePath): t.Expression => {
-    const local = byIdentifier.get(id);
-    if (local === undefined) throw at.buildCodeFrameError(`spickle: unresolved binding ${id.name}`);
+    const local = declared.get(id);
+    if (local === undefined) throw at.buildCodeFrameError(`spickle: internal error: unresolved binding ${id.name}`);
     return access(local, at);
   };
-  convertDeclarations(fn, target);
+  convertDeclarations(fn, target, options);
 
   // 3. Environment objects are created on entry to their scope.
   for (const [scope, env] of envOf) createEnvironment(scope.path, L, env);
@@ -112,6 +150,12 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier): LocalsPla
 
   // 5. Blocks clear their plain locals on exit.
   clearOnExit(fn, locals, L);
+
+  // 6. Framed parameter defaults move into the function, to run against the locals.
+  if (options.framedDefaults) {
+    const byName = new Map([...locals.values()].filter((l) => l.binding.kind === "param").map((l) => [l.binding.identifier.name, l]));
+    plan.defaults = takeDefaults(fn).map(({ name, value }) => ({ slot: directAccess(byName.get(name)!), value }));
+  }
   return plan;
 }
 
@@ -147,13 +191,6 @@ function unique(name: string, taken: Set<string>, exact: boolean): string {
   return candidate;
 }
 
-function isInLoop(path: NodePath, fn: NodePath): boolean {
-  for (let p: NodePath | null = path; p !== null && p !== fn; p = p.parentPath) {
-    if (p.isLoop()) return true;
-  }
-  return false;
-}
-
 /** The outermost closure (function, class or object literal with methods) between `path` and
  * `fn`: code inside it runs later, so it must capture environments by value. */
 function closureBoundary(path: NodePath, fn: NodePath): NodePath | null {
@@ -179,6 +216,40 @@ function isCaptured(binding: Binding, fn: NodePath): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Parameters
+
+/** Whether some parameter default creates a function or class (which may capture parameters):
+ * such defaults must see the same variables as the body, so they run against the locals. Only
+ * plain identifier parameters are handled this way. */
+export function needsFramedDefaults(fn: NodePath<t.Function>): boolean {
+  let closure = false;
+  for (const param of fn.get("params")) {
+    if (param.isIdentifier() || (param.isRestElement() && t.isIdentifier(param.node.argument))) continue;
+    if (!param.isAssignmentPattern() || !t.isIdentifier(param.node.left)) return false;
+    param.get("right").traverse({
+      "Function|Class"(path: NodePath) {
+        closure = true;
+        path.stop();
+      },
+    });
+    if (param.get("right").isFunction() || param.get("right").isClass()) closure = true;
+  }
+  return closure;
+}
+
+/** Replaces each default by `void 0` (keeping the function's `length`) and returns them. */
+function takeDefaults(fn: NodePath<t.Function>): { name: string; value: t.Expression }[] {
+  const defaults: { name: string; value: t.Expression }[] = [];
+  for (const param of fn.node.params) {
+    if (!t.isAssignmentPattern(param)) continue;
+    const name = (param.left as t.Identifier).name;
+    defaults.push({ name, value: param.right });
+    param.right = t.unaryExpression("void", t.numericLiteral(0));
+  }
+  return defaults;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rewriting references
 
 function member(object: t.Expression, name: string): t.MemberExpression {
@@ -189,6 +260,12 @@ function member(object: t.Expression, name: string): t.MemberExpression {
 
 function replaceIdentifier(path: NodePath, replacement: t.Expression): void {
   const parent = path.parent;
+  // `f()` must not become a method call on the locals object: `(0, L.f)()`.
+  if ((t.isCallExpression(parent) || t.isOptionalCallExpression(parent)) && parent.callee === path.node) {
+    replacement = t.sequenceExpression([t.numericLiteral(0), replacement]);
+  } else if (t.isTaggedTemplateExpression(parent) && parent.tag === path.node) {
+    replacement = t.sequenceExpression([t.numericLiteral(0), replacement]);
+  }
   if (t.isObjectProperty(parent) && parent.shorthand && parent.value === path.node) parent.shorthand = false;
   if (t.isExportSpecifier(parent)) throw path.buildCodeFrameError("spickle: unexpected export inside a generator");
   path.replaceWith(replacement);
@@ -217,9 +294,9 @@ function assignedIdentifiers(violation: NodePath, binding: Binding): NodePath[] 
   return found;
 }
 
-/** `arguments` of the generator (also inside its arrows) reads the frame's copy. */
-function rewriteArguments(fn: NodePath<t.Function>, L: t.Identifier): boolean {
-  let used = false;
+/** References to the generator's own `arguments` (also inside its arrows). */
+function argumentsReferences(fn: NodePath<t.Function>): NodePath[] {
+  const refs: NodePath[] = [];
   fn.get("body").traverse({
     Function(path) {
       if (!path.isArrowFunctionExpression()) path.skip();
@@ -227,11 +304,10 @@ function rewriteArguments(fn: NodePath<t.Function>, L: t.Identifier): boolean {
     Identifier(path) {
       if (path.node.name !== "arguments" || !path.isReferencedIdentifier()) return;
       if (path.scope.getBinding("arguments") !== undefined) return;
-      used = true;
-      path.replaceWith(member(L, "arguments"));
+      refs.push(path);
     },
   });
-  return used;
+  return refs;
 }
 
 function rewriteNewTarget(fn: NodePath<t.Function>): void {
@@ -248,9 +324,34 @@ function rewriteNewTarget(fn: NodePath<t.Function>): void {
 // ---------------------------------------------------------------------------------------------
 // Declarations
 
+/** The local each declared identifier of `fn`'s own declarations names. */
+function declaredLocals(fn: NodePath<t.Function>, locals: Map<Binding, Local>): Map<t.Node, Local> {
+  const declared = new Map<t.Node, Local>();
+  const record = (path: NodePath, scope: Scope) => {
+    for (const [name, ids] of Object.entries(path.getBindingIdentifiers(true) as Record<string, t.Identifier[]>)) {
+      const local = locals.get(scope.getBinding(name)!);
+      if (local !== undefined) for (const id of ids) declared.set(id, local);
+    }
+  };
+  fn.get("body").traverse({
+    Function(path) {
+      if (path.isFunctionDeclaration()) record(path, path.parentPath.scope);
+      path.skip();
+    },
+    Class(path) {
+      if (path.isClassDeclaration()) record(path, path.parentPath.scope);
+      path.skip();
+    },
+    VariableDeclaration(path) {
+      record(path, path.scope);
+    },
+  });
+  return declared;
+}
+
 type Target = (id: t.Identifier, at: NodePath) => t.Expression;
 
-function convertDeclarations(fn: NodePath<t.Function>, target: Target): void {
+function convertDeclarations(fn: NodePath<t.Function>, target: Target, options: LocalsOptions): void {
   const hoisted = new Map<t.Node, t.Statement[]>();
   fn.get("body").traverse({
     Function(path) {
@@ -267,7 +368,7 @@ function convertDeclarations(fn: NodePath<t.Function>, target: Target): void {
     },
     VariableDeclaration: {
       exit(path) {
-        convertVariableDeclaration(path, target);
+        convertVariableDeclaration(path, target, options);
       },
     },
   });
@@ -287,7 +388,7 @@ function hoistFunction(path: NodePath<t.FunctionDeclaration>, target: Target, ho
   path.remove();
 }
 
-function convertVariableDeclaration(path: NodePath<t.VariableDeclaration>, target: Target): void {
+function convertVariableDeclaration(path: NodePath<t.VariableDeclaration>, target: Target, options: LocalsOptions): void {
   const { kind, declarations } = path.node;
   const toTarget = (id: t.LVal): t.LVal => lvalWithTargets(id, (name) => target(name, path));
   if (path.parentPath.isForXStatement() && path.key === "left") {
@@ -297,7 +398,9 @@ function convertVariableDeclaration(path: NodePath<t.VariableDeclaration>, targe
   const assignments: t.Expression[] = [];
   for (const declarator of declarations) {
     if (declarator.init == null && kind === "var") continue;
-    const init = declarator.init ?? t.unaryExpression("void", t.numericLiteral(0));
+    let init: t.Expression = declarator.init ?? t.unaryExpression("void", t.numericLiteral(0));
+    // `const f = () => {}` names the function "f"; an assignment to `L.f` would not.
+    if (t.isIdentifier(declarator.id) && isAnonymousFunctionOrClass(init)) init = options.named(init, declarator.id.name);
     assignments.push(t.assignmentExpression("=", toTarget(declarator.id as t.LVal) as t.LVal, init));
   }
   if (path.parentPath.isForStatement() && path.key === "init") {
@@ -322,6 +425,10 @@ function asExpression(node: t.FunctionDeclaration | t.ClassDeclaration): t.Expre
   const mutable = node as { type: string };
   mutable.type = t.isFunctionDeclaration(node) ? "FunctionExpression" : "ClassExpression";
   return node as unknown as t.Expression;
+}
+
+function isAnonymousFunctionOrClass(node: t.Expression): boolean {
+  return t.isArrowFunctionExpression(node) || ((t.isFunctionExpression(node) || t.isClassExpression(node)) && node.id == null);
 }
 
 function sequence(expressions: t.Expression[]): t.Expression {
@@ -350,7 +457,7 @@ function lvalWithTargets(id: t.Node, target: (id: t.Identifier) => t.Expression)
   return id as t.LVal;
 }
 
-/** `catch ({ a })` → `catch (e) { let { a } = e; … }`, so the pattern's bindings are ordinary. */
+/** `catch (e) {…}` → `catch (_error) { let e = _error; … }` (also for patterns). */
 function normalizeCatchPatterns(body: NodePath<t.BlockStatement>): void {
   body.traverse({
     Function(path) {
@@ -358,9 +465,11 @@ function normalizeCatchPatterns(body: NodePath<t.BlockStatement>): void {
     },
     CatchClause(path) {
       const param = path.node.param;
-      if (param == null || t.isIdentifier(param)) return;
+      // Regenerator keeps a catch parameter in one temporary per clause; as a `let` of the catch
+      // body it is an ordinary block binding (fresh per entry, captured correctly).
       const id = path.scope.generateUidIdentifier("error");
       path.node.param = id;
+      if (param == null) return;
       path.node.body.body.unshift(t.variableDeclaration("let", [t.variableDeclarator(param, t.cloneNode(id))]));
     },
   });
@@ -408,7 +517,8 @@ function wrapClosures(fn: NodePath<t.Function>, wrappers: Map<t.Node, Map<string
     path.skip();
     return true;
   };
-  fn.get("body").traverse({
+  // Parameters too: framed defaults may hold closures.
+  fn.traverse({
     Function(path) {
       if (!wrap(path)) path.skip();
     },
@@ -429,6 +539,8 @@ function clearOnExit(fn: NodePath<t.Function>, locals: Map<Binding, Local>, L: t
   for (const local of locals.values()) {
     const owner = local.binding.scope.path;
     if (local.binding.scope === fn.scope || !owner.isBlockStatement()) continue;
+    // Closures may still read a captured binding after its block ends.
+    if (local.env === null && isCaptured(local.binding, fn)) continue;
     const name = local.env ?? local.member;
     const names = byBlock.get(owner.node) ?? [];
     if (!names.includes(name)) names.push(name);

@@ -16,6 +16,17 @@ interface Holder {
   /** Adds a capture that runs once the class or literal exists. */
   add(capture: t.Expression): void;
 }
+
+/** Puts a class method's body vehicle in the class's leading static block, where the class's
+ * private names are in scope, and returns the variable that will hold it. */
+export function placeInClass(method: NodePath<t.ClassMethod | t.ClassPrivateMethod>, vehicle: t.FunctionDeclaration): void {
+  const holder = holderOf(method);
+  const id = vehicle.id!;
+  const statement = method.parentPath.parentPath!.getStatementParent()!;
+  statement.insertBefore(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id))]));
+  const expression = t.functionExpression(id, vehicle.params, vehicle.body, true, false);
+  holder.add(t.assignmentExpression("=", t.cloneNode(id), expression));
+}
 const holders = new WeakMap<t.Node, Holder>();
 
 export function isMethod(fn: NodePath<t.Function>): fn is MethodPath {
@@ -38,7 +49,9 @@ export function methodReference(method: MethodPath, rt: RuntimeRef): t.Expressio
   const holder = holderOf(method);
   const ref = declareNear(method, "method");
   const key = capturedKey(method, node);
-  const owner = isStatic(method) ? t.cloneNode(holder.home) : t.memberExpression(t.cloneNode(holder.home), t.identifier("prototype"));
+  const owner = isStatic(method) || method.isObjectMethod()
+    ? t.cloneNode(holder.home)
+    : t.memberExpression(t.cloneNode(holder.home), t.identifier("prototype"));
   holder.add(t.assignmentExpression("=", t.cloneNode(ref), rt.call("markMethod", [owner, key])));
   return t.cloneNode(ref);
 }
@@ -92,21 +105,32 @@ function holderOf(method: MethodPath): Holder {
   const existing = holders.get(container.node);
   if (existing !== undefined) return existing;
   const home = declareNear(container, "home");
-  const captureHome = t.assignmentExpression("=", t.cloneNode(home), t.thisExpression());
   let holder: Holder;
   if (container.isObjectExpression()) {
-    // `(home = { … }, capture…, home)`: the sequence's value stays the literal.
-    const sequence = t.sequenceExpression([t.assignmentExpression("=", t.cloneNode(home), container.node), t.cloneNode(home)]);
-    holder = { home, add: (capture) => sequence.expressions.splice(sequence.expressions.length - 1, 0, capture) };
-    holders.set(container.node, holder);
-    container.replaceWith(sequence);
+    // Wrapped by `wrapObjectHolders` once all its methods are prepared.
+    const captures: t.Expression[] = [];
+    holder = { home, add: (capture) => captures.push(capture) };
+    literalCaptures.set(container.node, { home, captures });
   } else {
-    const block = t.staticBlock([t.expressionStatement(captureHome)]);
+    const block = t.staticBlock([t.expressionStatement(t.assignmentExpression("=", t.cloneNode(home), t.thisExpression()))]);
     (container.node as t.Class).body.body.unshift(block);
     holder = { home, add: (capture) => block.body.push(t.expressionStatement(capture)) };
-    holders.set(container.node, holder);
   }
+  holders.set(container.node, holder);
   return holder;
+}
+
+const literalCaptures = new WeakMap<t.Node, { home: t.Identifier; captures: t.Expression[] }>();
+
+/** `{ *m() {} }` → `(home = { *m() {} }, capture…, home)`: the value stays the literal. */
+export function wrapObjectHolder(literal: NodePath<t.ObjectExpression>): void {
+  const entry = literalCaptures.get(literal.node);
+  if (entry === undefined) return;
+  literalCaptures.delete(literal.node);
+  const { home, captures } = entry;
+  literal.replaceWith(
+    t.sequenceExpression([t.assignmentExpression("=", t.cloneNode(home), literal.node), ...captures, t.cloneNode(home)]),
+  );
 }
 
 /** A method's key as an expression usable after the class exists (computed keys are captured). */

@@ -4,8 +4,8 @@
 
 import { types as t, type NodePath, type PluginObj } from "@babel/core";
 import { lowerGeneratorBody } from "../lower/index.js";
-import { moveLocals } from "./locals.js";
-import { isMethod, rewriteSuper } from "./methods.js";
+import { moveLocals, needsFramedDefaults } from "./locals.js";
+import { isMethod, rewriteSuper, wrapObjectHolder } from "./methods.js";
 import { RuntimeRef } from "./runtime-ref.js";
 import { splitGenerator, type BodyRegistry } from "./split.js";
 
@@ -27,6 +27,11 @@ export function prepareGenerators(state: PrepareState): PluginObj {
           state.runtime!.finish(program, state.runtimeSpecifier);
         },
       },
+      ObjectExpression: {
+        exit(literal) {
+          wrapObjectHolder(literal);
+        },
+      },
       Function: {
         exit(fn) {
           if (!fn.node.generator || fn.node.async) return;
@@ -44,6 +49,9 @@ function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
   lowerGeneratorBody(fn, { rt: (name) => runtime.get(name) });
   if (isMethod(fn)) rewriteSuper(fn, runtime);
   const locals = fn.scope.generateUidIdentifier("l");
-  const plan = moveLocals(fn, locals);
+  const plan = moveLocals(fn, locals, {
+    framedDefaults: needsFramedDefaults(fn),
+    named: (value, name) => runtime.call("named", [value, t.stringLiteral(name)]),
+  });
   splitGenerator(fn, locals, plan, runtime, state.bodies);
 }

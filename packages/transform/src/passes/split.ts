@@ -4,8 +4,8 @@
 // The lift pass later turns that vehicle into the state machine `_g$body(frame, L)`.
 
 import { types as t, type NodePath } from "@babel/core";
-import type { LocalsPlan } from "./locals.js";
-import { isMethod, methodReference } from "./methods.js";
+import type { Initial, LocalsPlan } from "./locals.js";
+import { isMethod, methodReference, placeInClass } from "./methods.js";
 import type { RuntimeRef } from "./runtime-ref.js";
 
 /** Body function name → name of its locals object, for the lift pass. */
@@ -23,17 +23,46 @@ export function splitGenerator(
   bodies.set(bodyId.name, L.name);
 
   const vehicle = t.functionDeclaration(bodyId, [], fn.node.body as t.BlockStatement, true, false);
-  const locals = t.objectExpression([
-    ...plan.params.map((name) => t.objectProperty(t.identifier(name), t.identifier(name))),
-    ...(plan.selfName === null ? [] : [t.objectProperty(t.identifier(plan.selfName), t.cloneNode(fnRef))]),
-    ...(plan.usesArguments ? [t.objectProperty(t.identifier("arguments"), t.identifier("arguments"))] : []),
-  ]);
-  const start = rt.call("gen", [t.cloneNode(bodyId), t.cloneNode(fnRef), t.thisExpression(), locals, t.nullLiteral()]);
+  const locals = initialLocals(plan, fnRef);
+  const statements: t.Statement[] = [];
+  let localsArg: t.Expression = locals;
+  if (plan.defaults.length > 0) {
+    // `const L = {…}; if (L.b === undefined) L.b = default; …` — defaults see the frame's locals.
+    statements.push(t.variableDeclaration("const", [t.variableDeclarator(t.cloneNode(L), locals)]));
+    for (const { slot, value } of plan.defaults) {
+      const missing = t.binaryExpression("===", slot, t.identifier("undefined"));
+      const assign = t.assignmentExpression("=", t.cloneNode(slot) as t.MemberExpression, value);
+      statements.push(t.ifStatement(missing, t.expressionStatement(assign)));
+    }
+    localsArg = t.cloneNode(L);
+  }
+  const start = rt.call("gen", [t.cloneNode(bodyId), t.cloneNode(fnRef), t.thisExpression(), localsArg, t.nullLiteral()]);
   fn.node.generator = false;
-  fn.node.body = t.blockStatement([t.returnStatement(start)]);
+  statements.push(t.returnStatement(start));
+  if (!isMethod(fn)) {
+    // A generator function is not a constructor; a plain function would be.
+    const newTarget = t.metaProperty(t.identifier("new"), t.identifier("target"));
+    statements.unshift(t.ifStatement(newTarget, t.expressionStatement(rt.call("notConstructor", [t.cloneNode(fnRef)]))));
+  }
+  fn.node.body = t.blockStatement(statements);
 
   placeVehicle(fn, vehicle);
   markFunction(fn, rt);
+}
+
+/** `{ a: a, $scope: { b: b, arguments: arguments }, … }`: what a call puts into its frame. The
+ * lift pass adds every other member, so all frames of a function share one shape. */
+function initialLocals(plan: LocalsPlan, fnRef: t.Expression): t.ObjectExpression {
+  const own: t.ObjectProperty[] = [];
+  const scoped: t.ObjectProperty[] = [];
+  const add = (initial: Initial | null, value: t.Expression) => {
+    if (initial !== null) (initial.inScope ? scoped : own).push(t.objectProperty(t.identifier(initial.member), value));
+  };
+  for (const param of plan.params) add(param, t.identifier(param.member));
+  add(plan.self, t.cloneNode(fnRef));
+  add(plan.args, t.identifier("arguments"));
+  if (plan.scope !== null) own.push(t.objectProperty(t.identifier(plan.scope), t.objectExpression(scoped)));
+  return t.objectExpression(own);
 }
 
 function nameHint(fn: NodePath<t.Function>): string {
@@ -73,13 +102,18 @@ function inferredName(fn: NodePath<t.Function>): string {
 
 /** Puts the vehicle where it sees the same bindings as the generator function. */
 function placeVehicle(fn: NodePath<t.Function>, vehicle: t.FunctionDeclaration): void {
+  if (fn.isClassMethod() || fn.isClassPrivateMethod()) {
+    placeInClass(fn, vehicle);
+    return;
+  }
   if (fn.isFunctionDeclaration()) {
     fn.insertAfter(vehicle);
     return;
   }
   const enclosing: NodePath<t.Function> | null = fn.parentPath.getFunctionParent();
   if (enclosing?.isArrowFunctionExpression() && !enclosing.get("body").isBlockStatement()) {
-    (enclosing as NodePath<t.ArrowFunctionExpression>).ensureBlock();
+    const arrow: NodePath<t.ArrowFunctionExpression> = enclosing;
+    arrow.ensureBlock();
   }
   const statement = fn.getStatementParent();
   if (statement === null) throw fn.buildCodeFrameError("spickle: no statement encloses this generator");

@@ -1,0 +1,29 @@
+// What the encoder needs to know about a non-fast-path object: how to create it and how to fill
+// it. Built-in kinds and user handlers both produce this shape.
+
+export interface Description {
+  /** Tag of the creating record (tags.ts). */
+  tag: number;
+  /** Type name used in error messages and paths ("Map", "Error", a handler kind). */
+  typeName: string;
+  /** Create values, written after the tag. Objects among them are encoded first. */
+  create: unknown[];
+  /** Fill values, written as [T_FILL, index, ...fill]; nothing is written when empty. */
+  fill: unknown[];
+  /** When set, `fill` holds the values of these keys and is written as an ordinary-object fill
+   * record [T_FILL_OBJECT, index, {key: value}] (instances of classes, mostly). */
+  fillKeys: string[] | null;
+  /** May be created as soon as its create values exist (see ObjectHandler.early). */
+  early: boolean;
+  /** Index in `fill` where an own-property list starts, or -1 (used to name path segments). */
+  propsAt: number;
+}
+
+/** A create/fill value written as-is (bytes of a buffer), never walked as part of the graph. */
+export class Raw {
+  constructor(readonly value: Uint8Array | string | number) {}
+}
+
+export function description(tag: number, typeName: string, create: unknown[], fill: unknown[] = [], early = true): Description {
+  return { tag, typeName, create, fill, fillKeys: null, early, propsAt: -1 };
+}

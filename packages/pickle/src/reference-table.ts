@@ -1,0 +1,238 @@
+// The by-reference table ("permanents" in Eris): objects that are never copied into a snapshot
+// but named by a stable path and looked up again when loading — intrinsics reachable from
+// globalThis, and exports of modules the program registered with addModule().
+//
+// The globalThis walk is lazy (first pathOf call) and bounded: a Dijkstra search over own data
+// properties (plus [[Prototype]] edges), ordered by the path order of comparePaths, so every
+// object gets its shortest, then lexicographically smallest, path no matter in which order the
+// properties are met. Accessors are never called except a short allowlist of side-effect-free
+// lazy globals (`process`, `Buffer`, `process.stdout`…): other getters may load modules or print
+// warnings. Builtin modules are never loaded in bulk; only registered ones are walked.
+import { createRequire } from "node:module";
+import * as util from "node:util";
+import { SnapshotError } from "./errors.js";
+import { appendSegment, comparePaths, parsePath, PROTO, WELL_KNOWN_NAME, type Segment } from "./reference-paths.js";
+
+const GLOBAL_GETTERS = new Set(["process", "Buffer", "TextEncoder", "TextDecoder", "AbortController", "AbortSignal",
+  "DOMException", "atob", "btoa", "performance", "crypto"]);
+const PROCESS_GETTERS = new Set(["stdout", "stderr"]);
+// `node:` builtins and bare package specifiers; never relative or absolute paths or URLs.
+const SPECIFIER = /^(node:[\w/]+|(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/[\w-][\w.-]*)*)$/;
+
+export interface ReferenceTableOptions {
+  /** Used to load modules named by paths that were not registered in this process (packages,
+   * `node:` builtins). Default: require relative to this package. */
+  require?: NodeJS.Require;
+  /** Longest path, in segments (default 5). */
+  maxDepth?: number;
+  /** Most entries the globalThis walk adds (default 50,000). */
+  maxEntries?: number;
+}
+
+type Entry = { path: string; value: object; depth: number };
+
+export class ReferenceTable {
+  private readonly byValue = new Map<object, string>();
+  // Filters for ordinary plain objects and arrays among the entries (first own key; length), so
+  // the encoder's fast path asks for a hash lookup only when it could hit.
+  private readonly plainKeys = new Set<string>();
+  private readonly arrayLengths = new Set<number>();
+  private readonly modules = new Map<string, object>();
+  private readonly resolved = new Map<string, unknown>();
+  private globalsWalked = false;
+  private readonly maxDepth: number;
+  private readonly maxEntries: number;
+  private req: NodeJS.Require | undefined;
+
+  constructor(private readonly options: ReferenceTableOptions = {}) {
+    this.maxDepth = options.maxDepth ?? 5;
+    this.maxEntries = options.maxEntries ?? 50_000;
+  }
+
+  /** Registers a module's namespace (or exports object) under its specifier, e.g.
+   * `table.addModule("node:fs", fs)`. Its exports, their prototypes and static members become
+   * by-reference entries such as `node:fs#readFileSync`. */
+  addModule(specifier: string, namespace: object): this {
+    if (specifier.length === 0 || specifier.includes("#")) throw new TypeError(`invalid module specifier: ${specifier}`);
+    this.modules.set(specifier, namespace);
+    this.resolved.clear();
+    this.walk(`${specifier}#`, namespace, this.maxEntries);
+    return this;
+  }
+
+  /** The path of `value` if it is by reference, else undefined. */
+  pathOf(value: object): string | undefined {
+    if (!this.globalsWalked) this.walkGlobals();
+    return this.byValue.get(value);
+  }
+
+  /** False when no ordinary plain object with this first own key (or "" for none) is an entry. */
+  mayHavePlain(firstKey: string): boolean {
+    if (!this.globalsWalked) this.walkGlobals();
+    return this.plainKeys.has(firstKey);
+  }
+
+  /** False when no array of this length is an entry. */
+  mayHaveArray(length: number): boolean {
+    if (!this.globalsWalked) this.walkGlobals();
+    return this.arrayLengths.has(length);
+  }
+
+  /** Whether a path names a builtin (globalThis or `node:`), as opposed to a registered package. */
+  static isIntrinsic(path: string): boolean {
+    return path.startsWith("globalThis#") || path.startsWith("node:");
+  }
+
+  /** Number of entries (walks globalThis if not yet done). */
+  get size(): number {
+    if (!this.globalsWalked) this.walkGlobals();
+    return this.byValue.size;
+  }
+
+  /** Looks a path up again. Throws SnapshotError when it does not resolve. Only data properties
+   * and the allowlisted getters are followed, so resolving never runs code named by the input
+   * (except loading a `node:` builtin or an installed package). */
+  resolve(path: string): unknown {
+    const hit = this.resolved.get(path);
+    if (hit !== undefined || this.resolved.has(path)) return hit;
+    const parsed = parsePath(path);
+    if (parsed === undefined) throw new SnapshotError(`malformed reference path ${JSON.stringify(path)}`);
+    const isGlobal = parsed.root === "globalThis";
+    let holder: unknown = isGlobal ? globalThis : this.moduleFor(parsed.root, path);
+    let first = true;
+    for (const seg of parsed.segments) {
+      holder = step(holder, seg, first, path, first && !isGlobal);
+      first = false;
+    }
+    this.resolved.set(path, holder);
+    return holder;
+  }
+
+  private moduleFor(specifier: string, path: string): unknown {
+    const registered = this.modules.get(specifier);
+    if (registered !== undefined) return registered;
+    if (!SPECIFIER.test(specifier)) throw new SnapshotError(`reference ${JSON.stringify(path)} names a module that is not registered`);
+    try {
+      this.req ??= this.options.require ?? createRequire(import.meta.url);
+      return this.req(specifier) as unknown;
+    } catch (err) {
+      throw new SnapshotError(`cannot load module ${specifier} for reference ${path}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  private walkGlobals(): void {
+    this.globalsWalked = true;
+    this.walk("globalThis#", globalThis, this.maxEntries);
+  }
+
+  /** Dijkstra over the object graph under `root`, keeping the smallest path per object. */
+  private walk(rootPath: string, root: object, budget: number): void {
+    const heap = new PathHeap();
+    heap.push({ path: rootPath, value: root, depth: 0 });
+    const settled = new Set<object>();
+    let added = 0;
+    while (heap.size > 0 && added < budget) {
+      const e = heap.pop();
+      if (settled.has(e.value)) continue;
+      settled.add(e.value);
+      const known = this.byValue.get(e.value);
+      if (known === undefined || comparePaths(e.path, known) < 0) {
+        this.byValue.set(e.value, e.path);
+        added++;
+        const proto = Reflect.getPrototypeOf(e.value);
+        if (proto === Object.prototype) this.plainKeys.add(Object.getOwnPropertyNames(e.value)[0] ?? "");
+        else if (proto === Array.prototype && Array.isArray(e.value)) this.arrayLengths.add(e.value.length);
+      }
+      // A registered module's namespace may be a test runner's or bundler's proxy: it was handed
+      // over by the program, so its exports are read; any other proxy is not entered.
+      const moduleRoot = e.depth === 0 && rootPath !== "globalThis#";
+      if (e.depth >= this.maxDepth || (!moduleRoot && util.types.isProxy(e.value))) continue;
+      for (const [seg, child] of children(e.value, rootPath === "globalThis#", moduleRoot)) {
+        if (!settled.has(child)) heap.push({ path: appendSegment(e.path, seg), value: child, depth: e.depth + 1 });
+      }
+    }
+  }
+}
+
+/** Own data properties (string keys and well-known symbol keys) holding objects, allowlisted
+ * getters, and the [[Prototype]] edge. */
+function children(holder: object, atGlobal: boolean, moduleRoot: boolean): Array<[Segment, object]> {
+  const out: Array<[Segment, object]> = [];
+  const keys = Reflect.ownKeys(holder);
+  for (const key of keys) {
+    if (typeof key === "symbol" && !WELL_KNOWN_NAME.has(key)) continue;
+    const d = Reflect.getOwnPropertyDescriptor(holder, key);
+    if (d === undefined) continue;
+    let v: unknown;
+    if ("value" in d) v = d.value;
+    // A registered module's exports may be getters (live bindings of a bundler's namespace).
+    else if (typeof key === "string" && (moduleRoot || allowedGetter(holder, key, atGlobal))) v = (holder as Record<string, unknown>)[key];
+    else continue;
+    if ((typeof v === "object" && v !== null) || typeof v === "function") out.push([key, v as object]);
+  }
+  const proto = Reflect.getPrototypeOf(holder);
+  if (proto !== null) out.push([PROTO, proto]);
+  return out;
+}
+
+function allowedGetter(holder: object, key: string, atGlobal: boolean): boolean {
+  if (holder === globalThis) return atGlobal && GLOBAL_GETTERS.has(key);
+  return holder === process && PROCESS_GETTERS.has(key);
+}
+
+function step(holder: unknown, seg: Segment, first: boolean, path: string, moduleRoot: boolean): unknown {
+  if ((typeof holder !== "object" || holder === null) && typeof holder !== "function") {
+    throw new SnapshotError(`reference ${path} does not resolve (not an object on the way)`);
+  }
+  const h = holder as object;
+  if (seg === PROTO) return Reflect.getPrototypeOf(h);
+  let d = Reflect.getOwnPropertyDescriptor(h, seg);
+  // A CommonJS exports object stands in for an ES namespace's `default`.
+  if (d === undefined && first && seg === "default") return h;
+  if (d === undefined) throw new SnapshotError(`reference ${path} does not resolve (no property ${String(seg)})`);
+  if ("value" in d) return d.value;
+  if (typeof seg === "string" && (moduleRoot || allowedGetter(h, seg, true))) return (h as Record<string, unknown>)[seg];
+  throw new SnapshotError(`reference ${path} does not resolve (${String(seg)} is an accessor)`);
+}
+
+/** Binary min-heap of walk entries by comparePaths. */
+class PathHeap {
+  private readonly items: Entry[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(e: Entry): void {
+    const a = this.items;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (comparePaths(a[p]!.path, e.path) <= 0) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = e;
+  }
+  pop(): Entry {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && comparePaths(a[r]!.path, a[l]!.path) < 0 ? r : l;
+        if (comparePaths(last.path, a[c]!.path) <= 0) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+/** The table used when options do not name one. */
+export const defaultReferenceTable = new ReferenceTable();

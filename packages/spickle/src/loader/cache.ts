@@ -1,0 +1,73 @@
+// On-disk cache of compiled modules.
+//
+// Layout: `<cache dir>/<key[0..2]>/<key>.mjs`, where key = sha256 over (cache format, compiler
+// fingerprint, module id, filename, source). Each entry is one line of header
+// `//spickle-cache:<format>:<sha256 of the body>` followed by the compiled code (which carries its
+// inline source map). An entry whose header or body hash does not match is treated as a miss and
+// rewritten. Writes go to a temporary file in the same folder, then rename: readers never see a
+// half-written entry. Entries are never deleted by the loader (delete the folder to clear it).
+
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Bump when the entry layout or the loader's post-processing of compiled code changes. */
+export const CACHE_FORMAT = 1;
+
+const HEADER_PREFIX = `//spickle-cache:${CACHE_FORMAT}:`;
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export interface CacheKeyParts {
+  fingerprint: string;
+  moduleId: string;
+  filename: string;
+  source: string;
+}
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return createHash("sha256")
+    .update(`spickle-cache ${CACHE_FORMAT}\0${parts.fingerprint}\0${parts.moduleId}\0${parts.filename}\0`)
+    .update(sha256(parts.source))
+    .digest("hex");
+}
+
+export function cacheEntryPath(cacheDir: string, key: string): string {
+  return join(cacheDir, key.slice(0, 2), `${key}.mjs`);
+}
+
+/** The cached code at `path`, or undefined when it is missing or corrupt. */
+export function readCacheEntry(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  if (!text.startsWith(HEADER_PREFIX)) return undefined;
+  const newline = text.indexOf("\n");
+  if (newline < 0) return undefined;
+  const expected = text.slice(HEADER_PREFIX.length, newline);
+  const body = text.slice(newline + 1);
+  return sha256(body) === expected ? body : undefined;
+}
+
+/** Writes `code` at `path` atomically (temporary file + rename). Throws on I/O errors. */
+export function writeCacheEntry(path: string, code: string): void {
+  const dir = join(path, "..");
+  mkdirSync(dir, { recursive: true });
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temp, `${HEADER_PREFIX}${sha256(code)}\n${code}`);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temporary file was never created
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+// The compiler fingerprint that keys the compile cache, computed WITHOUT loading the compiler
+// (a warm start must not pay for Babel): the transform package's package.json (name, version,
+// dependency ranges), the text of its entry module (which declares COMPILER_VERSION), and the
+// relative names, sizes and modification times of every file in the folder that holds the entry
+// module (its `dist/` once built).
+
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { packageDirOf } from "./project.js";
+
+function listFiles(dir: string, prefix: string, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      listFiles(path, `${prefix}${entry.name}/`, out);
+    } else {
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat) out.push(`${prefix}${entry.name}\0${stat.size}\0${stat.mtimeMs}`);
+    }
+  }
+}
+
+/** Fingerprint of the compiler whose entry module is at `entryUrl` (a file: URL). */
+export function compilerFingerprint(entryUrl: string): string {
+  const entryFile = fileURLToPath(entryUrl);
+  const codeDir = dirname(entryFile);
+  const hash = createHash("sha256");
+  hash.update(`entry\0${entryFile}\0`);
+  try {
+    hash.update(readFileSync(entryFile));
+  } catch {
+    // unreadable entry: the import will report it
+  }
+  const pkgDir = packageDirOf(codeDir);
+  if (pkgDir !== undefined) {
+    try {
+      hash.update(readFileSync(join(pkgDir, "package.json")));
+    } catch {
+      // no readable package.json: the file listing alone identifies the compiler
+    }
+  }
+  const files: string[] = [];
+  listFiles(codeDir, "", files);
+  hash.update(files.join("\n"));
+  return hash.digest("hex").slice(0, 32);
+}

@@ -1,0 +1,101 @@
+// Frame data at every position: for each corpus case and each step k, run the compiled generator
+// k steps, capture its whole frame stack as plain data (objects the frames do not own become
+// handles), prove the data is plain (structuredClone), rebuild a generator from the clone and drive
+// it to the end — with nothing injected, and with return()/throw() injected right after the
+// rebuild. Its results must equal the native trace from step k on.
+
+import * as runtime from "@spickle/runtime";
+import { describe, expect, test } from "vitest";
+import type { GenCase } from "./support/case.js";
+import { type CorpusModule, corpusNames, loadCompiled, loadNative } from "./support/compiled.js";
+import { HandleTable, nonPlainPaths } from "./support/frames.js";
+import { type Plan, type Step, drive, hasFinished, planName, trace } from "./support/trace.js";
+
+type Capture = (gen: object, external: (value: object) => unknown) => unknown;
+type Restore = (data: unknown, resolve: (handle: unknown) => unknown) => Iterator<unknown, unknown, unknown>;
+
+const frames = runtime as unknown as { captureGenerator?: Capture; restoreGenerator?: Restore; isCompiledGenerator?: (v: unknown) => boolean };
+
+interface LoadedFile {
+  name: string;
+  native: CorpusModule;
+  compiled?: CorpusModule;
+  loadError?: unknown;
+}
+
+const files: LoadedFile[] = [];
+for (const name of corpusNames()) {
+  const native = await loadNative(name);
+  try {
+    files.push({ name, native, compiled: await loadCompiled(name) });
+  } catch (loadError) {
+    files.push({ name, native, loadError });
+  }
+}
+
+function calls(steps: Step[]): Step[] {
+  return steps.filter((s) => s.op !== "make");
+}
+
+function compiledCase(file: LoadedFile, name: string): GenCase {
+  if (file.loadError) throw file.loadError;
+  const found = file.compiled!.cases.find((c) => c.name === name);
+  if (!found) throw new Error(`compiled ${file.name} has no case ${JSON.stringify(name)}`);
+  return found;
+}
+
+/** Runs the compiled case k steps, captures, clones, restores, and drives the rebuilt generator. */
+function resumeAt(ccase: GenCase, k: number, plan: Plan): Step[] | { skipped: string } {
+  const { captureGenerator, restoreGenerator } = frames;
+  if (typeof captureGenerator !== "function" || typeof restoreGenerator !== "function") {
+    throw new Error("@spickle/runtime does not export captureGenerator/restoreGenerator yet");
+  }
+  if (ccase.log) ccase.log.length = 0;
+  const gen = ccase.make();
+  if (frames.isCompiledGenerator && !frames.isCompiledGenerator(gen)) {
+    if (Object.prototype.toString.call(gen) === "[object Generator]") throw new Error("make() returned a generator that is not a compiled one");
+    return { skipped: "not a generator" };
+  }
+  const prefix = drive(gen, ccase, { kind: "plain" }, { stopAt: k });
+  const table = new HandleTable();
+  const data = captureGenerator(gen, table.external);
+  const problems = nonPlainPaths(data);
+  if (problems.length > 0) throw new Error(`captured frame data is not plain after ${k} steps: ${problems.join("; ")}`);
+  const clone = structuredClone(data);
+  const rebuilt = restoreGenerator(clone, table.resolve);
+  return drive(rebuilt, ccase, plan, { startAt: k, finished: hasFinished(prefix) });
+}
+
+const iterationCases = (file: LoadedFile) => file.native.cases.filter((c) => !c.check && !c.identityBound);
+
+describe.each(files.map((f) => [f.name, f] as const))("corpus/%s.ts", (_, file) => {
+  test.each(iterationCases(file).map((c) => [c.name, c] as const))("%s", (_name, gcase) => {
+    const ccase = compiledCase(file, gcase.name);
+    const steps = calls(trace(gcase)).length;
+    const differing: { at: string; native: unknown; rebuilt: unknown }[] = [];
+    let runs = 0;
+    for (let k = 0; k < steps; k++) {
+      const plans: Plan[] = gcase.plainOnly ? [{ kind: "plain" }] : [{ kind: "plain" }, { kind: "return", at: k }, { kind: "throw", at: k }];
+      for (const plan of plans) {
+        const expected = calls(trace(gcase, plan)).slice(k);
+        let actual: unknown;
+        try {
+          actual = resumeAt(ccase, k, plan);
+        } catch (e) {
+          actual = { captureOrRestoreFailed: String((e as Error)?.stack ?? e) };
+        }
+        if (actual && typeof actual === "object" && "skipped" in actual) return;
+        runs++;
+        try {
+          expect(actual).toStrictEqual(expected);
+        } catch {
+          differing.push({ at: `k=${k} ${planName(plan)}`, native: expected, rebuilt: actual });
+        }
+      }
+    }
+    if (differing.length > 0) {
+      const first = differing[0]!;
+      expect(first.rebuilt, `${differing.length} of ${runs} resumptions differ (${differing.map((d) => d.at).join(", ")}); first: ${first.at}`).toStrictEqual(first.native);
+    }
+  });
+});
