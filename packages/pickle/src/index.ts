@@ -15,6 +15,7 @@ export {
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export { setTortureMode, tortureRequested } from "./torture.js";
 
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */

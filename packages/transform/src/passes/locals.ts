@@ -121,6 +121,7 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: L
   // 1. References and assignments.
   for (const local of locals.values()) {
     for (const ref of local.binding.referencePaths) {
+      if (isClassSelfReference(local.binding, ref)) continue;
       // Parameter defaults run in the function itself, before the frame exists (unless framed).
       if (ref.isDescendant(body) || options.framedDefaults) replaceIdentifier(ref, access(local, ref));
     }
@@ -210,8 +211,13 @@ function closureBoundary(path: NodePath, fn: NodePath): NodePath | null {
   return boundary;
 }
 
+/** Inside its own body a class's name is the class's inner, immutable binding. */
+function isClassSelfReference(binding: Binding, ref: NodePath): boolean {
+  return binding.path.isClassDeclaration() && ref.isDescendant(binding.path);
+}
+
 function isCaptured(binding: Binding, fn: NodePath): boolean {
-  const uses = [...binding.referencePaths, ...binding.constantViolations];
+  const uses = [...binding.referencePaths.filter((ref) => !isClassSelfReference(binding, ref)), ...binding.constantViolations];
   return uses.some((use) => closureBoundary(use, fn) !== null);
 }
 
