@@ -29,7 +29,7 @@ export function toCompileError(error: unknown, source: string, filename: string)
     return new Error(`spickle: internal compiler error in ${filename}: ${message}`, { cause: error });
   }
   const babel = error as BabelLikeError;
-  const position = babel.loc ?? positionInMessage(babel.message);
+  const position = babel.loc ?? positionInMessage(babel.message) ?? positionInCodeFrame(babel.message);
   const line = position?.line ?? 1;
   const column = (position?.column ?? 0) + 1;
   const reason = cleanReason(String(babel.message ?? error), filename);
@@ -42,12 +42,27 @@ function positionInMessage(message: string | undefined): { line: number; column:
   return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
 }
 
-/** Babel's messages repeat the file name and append their own code frame: keep the sentence. */
+/** `path.buildCodeFrameError` puts the position only in its code frame: `> 3 | …` and a caret. */
+function positionInCodeFrame(message: string | undefined): { line: number; column: number } | undefined {
+  const lines = message?.split("\n") ?? [];
+  const marked = lines.findIndex((line) => /^> *\d+ \|/.test(line));
+  if (marked < 0) return undefined;
+  const line = Number(lines[marked]!.match(/^> *(\d+) \|/)![1]);
+  const caret = lines[marked + 1] ?? "";
+  const bar = caret.indexOf("|");
+  const column = bar >= 0 && caret.includes("^") ? caret.indexOf("^") - bar - 2 : 0;
+  return { line, column: Math.max(0, column) };
+}
+
+/** Babel's messages repeat the file name (made absolute) and append their own code frame: keep
+ * the sentence. */
 function cleanReason(message: string, filename: string): string {
-  const firstLine = message.split("\n")[0]!;
+  let firstLine = message.split("\n")[0]!;
+  const named = firstLine.indexOf(`${filename}: `);
+  if (named >= 0) firstLine = firstLine.slice(named + filename.length + 2);
   return firstLine
-    .replace(`${filename}: `, "")
     .replace(/^unknown file: /, "")
+    .replace(/^spickle: /, "")
     .replace(/\s*\(\d+:\d+\)\s*$/, "")
     .trim();
 }
