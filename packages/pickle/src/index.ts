@@ -1,5 +1,6 @@
 // @spickle/pickle: object-graph encoder/decoder, by-reference table, reducers, handlers and the
 // snapshot file format. See README.md.
+import "./runtime/index.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
 import { encodeGraph, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";

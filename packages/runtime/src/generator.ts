@@ -437,6 +437,22 @@ export function isCompiledGeneratorFunction(value: unknown): boolean {
   return typeof value === "function" && (value as { [MARKED]?: boolean })[MARKED] === true;
 }
 
+/** A frame's data fields, in the order snapshots write them. Everything else on a frame is a
+ * cache (symbol-keyed) that a decoded frame rebuilds by itself. */
+export const FRAME_FIELDS = [
+  "body", "fn", "self", "l", "tries", "n", "p", "v", "state", "method", "arg", "delegate", "delegateNext", "pending",
+] as const;
+
+/** A frame to be filled with decoded fields (see FRAME_FIELDS). */
+export function emptyFrame(): Frame {
+  return new Frame(null as unknown as Body, null as unknown as Function, undefined, EMPTY_LOCALS, null);
+}
+
+/** Makes `generator` (an object made with the right prototype) the shell of `frame`. */
+export function attachFrame(generator: object, frame: Frame): void {
+  (generator as { [FRAME]?: Frame })[FRAME] = frame;
+}
+
 /** The frame of a compiled generator object. */
 export function frameOf(generator: object): Frame | undefined {
   return (generator as { [FRAME]?: Frame })[FRAME];

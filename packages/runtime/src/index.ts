@@ -11,6 +11,9 @@ export {
   isCompiledGeneratorFunction,
   frameOf,
   frameStack,
+  FRAME_FIELDS,
+  emptyFrame,
+  attachFrame,
 } from "./generator.js";
 export { markMethod, superGet, superSet, named, notConstructor } from "./methods.js";
 export { captureGenerator, restoreGenerator, type FrameData, type GeneratorData } from "./frames.js";
