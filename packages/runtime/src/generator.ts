@@ -357,6 +357,29 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
     throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
   }
   if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
+  if (type === NEXT && frame.state === SUSPENDED && frame.delegate === null && frame[TIP] === null &&
+      frame[PARENT] === null && resumeHook === null) {
+    // The common case, kept tight: the body continues with the sent value and yields again.
+    frame.method = NEXT;
+    frame.arg = arg;
+    frame.v = arg;
+    frame.state = EXECUTING;
+    let value: unknown;
+    try {
+      value = frame.body.call(frame.self, frame, frame.l);
+    } catch (error) {
+      // Dispatched as the general loop would: to the body's own catch and finally blocks.
+      frame.state = SUSPENDED;
+      return drive(frame, THROW, error);
+    }
+    if (value !== CONTINUE) {
+      frame.state = SUSPENDED;
+      return { value, done: false };
+    }
+    // A return, a jump through finally, or the start of a yield*: the general loop takes over.
+    frame.state = SUSPENDED;
+    return drive(frame, frame.method, frame.arg);
+  }
   if (frame[PARENT] !== null && frame.state !== COMPLETED) {
     // Resumed directly while another generator delegates to it: legal unless that chain runs.
     const root = chainRoot(frame);

@@ -176,9 +176,8 @@ abstract class CollectionIterator<C extends object> extends SerializableIterator
     if (result.done) {
       this.source = undefined;
       this[TRANSIENT] = undefined;
-      return done();
     }
-    return { value: result.value, done: false };
+    return result;
   }
 
   /** The live native iterator, rebuilt from `visited` when missing (after a decode). */
@@ -237,12 +236,14 @@ export class SetIterator<T = unknown> extends CollectionIterator<Set<T>> {
 }
 
 /** %RegExpStringIteratorPrototype% as data (the result of `str.matchAll(re)`). `regexp` is the
- * private clone that String.prototype.matchAll creates; its `lastIndex` is the position. */
+ * private clone that String.prototype.matchAll creates; its `lastIndex`, the position, is mirrored
+ * in a plain field so that a snapshot need not preserve a RegExp's `lastIndex`. */
 export class MatchAllIterator extends SerializableIterator<RegExpExecArray> {
   regexp: RegExp | undefined;
   source: string;
   global: boolean;
   fullUnicode: boolean;
+  lastIndex: number;
 
   constructor(regexp: RegExp, source: string, global: boolean, fullUnicode: boolean) {
     super();
@@ -250,24 +251,23 @@ export class MatchAllIterator extends SerializableIterator<RegExpExecArray> {
     this.source = source;
     this.global = global;
     this.fullUnicode = fullUnicode;
+    this.lastIndex = regexp.lastIndex;
   }
 
   next(): IteratorResult<RegExpExecArray> {
     const regexp = this.regexp;
     if (regexp === undefined) return done();
+    regexp.lastIndex = this.lastIndex;
     const match = regExpExec(regexp, this.source);
-    if (match === null) {
+    if (match === null || !this.global) {
       this.regexp = undefined;
-      return done();
-    }
-    if (!this.global) {
-      this.regexp = undefined;
-      return { value: match, done: false };
+      return match === null ? done() : { value: match, done: false };
     }
     if (`${match[0]}` === "") {
       const index = toLength(regexp.lastIndex);
       regexp.lastIndex = advanceStringIndex(this.source, index, this.fullUnicode);
     }
+    this.lastIndex = regexp.lastIndex;
     return { value: match, done: false };
   }
 }

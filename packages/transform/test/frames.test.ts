@@ -1,8 +1,9 @@
 // Frame data at every position: for each corpus case and each step k, run the compiled generator
 // k steps, capture its whole frame stack as plain data (objects the frames do not own become
 // handles), prove the data is plain (structuredClone), rebuild a generator from the clone and drive
-// it to the end — with nothing injected, and with return()/throw() injected right after the
-// rebuild. Its results must equal the native trace from step k on.
+// it to the end — with nothing injected, with return()/throw() injected right after the rebuild,
+// and with a second capture/rebuild one step later. Its results must equal the native trace from
+// step k on.
 
 import * as runtime from "@spickle/runtime";
 import { describe, expect, test } from "vitest";
@@ -44,12 +45,25 @@ function compiledCase(file: LoadedFile, name: string): GenCase {
   return found;
 }
 
-/** Runs the compiled case k steps, captures, clones, restores, and drives the rebuilt generator. */
-function resumeAt(ccase: GenCase, k: number, plan: Plan): Step[] | { skipped: string } {
+/** Captures `gen`, proves the data plain, clones it and rebuilds a generator from the clone. */
+function captureAndRestore(gen: Iterator<unknown, unknown, unknown>, k: number): Iterator<unknown, unknown, unknown> {
   const { captureGenerator, restoreGenerator } = frames;
   if (typeof captureGenerator !== "function" || typeof restoreGenerator !== "function") {
     throw new Error("@spickle/runtime does not export captureGenerator/restoreGenerator yet");
   }
+  const table = new HandleTable();
+  const data = captureGenerator(gen, table.external);
+  const problems = nonPlainPaths(data);
+  if (problems.length > 0) throw new Error(`captured frame data is not plain after ${k} steps: ${problems.join("; ")}`);
+  return restoreGenerator(structuredClone(data), table.resolve);
+}
+
+/**
+ * Runs the compiled case k steps, captures, clones, restores, and drives the rebuilt generator
+ * under `plan`. With `again`, the rebuilt generator is advanced one step and then captured and
+ * rebuilt once more (a checkpoint of a resumed generator), for the plain plan.
+ */
+function resumeAt(ccase: GenCase, k: number, plan: Plan, again = false): Step[] | { skipped: string } {
   if (ccase.log) ccase.log.length = 0;
   const gen = ccase.make();
   if (frames.isCompiledGenerator && !frames.isCompiledGenerator(gen)) {
@@ -57,13 +71,13 @@ function resumeAt(ccase: GenCase, k: number, plan: Plan): Step[] | { skipped: st
     return { skipped: "not a generator" };
   }
   const prefix = drive(gen, ccase, { kind: "plain" }, { stopAt: k });
-  const table = new HandleTable();
-  const data = captureGenerator(gen, table.external);
-  const problems = nonPlainPaths(data);
-  if (problems.length > 0) throw new Error(`captured frame data is not plain after ${k} steps: ${problems.join("; ")}`);
-  const clone = structuredClone(data);
-  const rebuilt = restoreGenerator(clone, table.resolve);
-  return drive(rebuilt, ccase, plan, { startAt: k, finished: hasFinished(prefix) });
+  let finished = hasFinished(prefix);
+  const rebuilt = captureAndRestore(gen, k);
+  if (!again) return drive(rebuilt, ccase, plan, { startAt: k, finished });
+  const first = drive(rebuilt, ccase, plan, { startAt: k, stopAt: k + 1, finished });
+  finished ||= hasFinished(first);
+  const twice = captureAndRestore(rebuilt, k + 1);
+  return [...first, ...drive(twice, ccase, plan, { startAt: k + 1, finished })];
 }
 
 const iterationCases = (file: LoadedFile) => file.native.cases.filter((c) => !c.check && !c.identityBound);
@@ -76,11 +90,13 @@ describe.each(files.map((f) => [f.name, f] as const))("corpus/%s.ts", (_, file) 
     let runs = 0;
     for (let k = 0; k < steps; k++) {
       const plans: Plan[] = gcase.plainOnly ? [{ kind: "plain" }] : [{ kind: "plain" }, { kind: "return", at: k }, { kind: "throw", at: k }];
-      for (const plan of plans) {
+      const runsAtK: [Plan, boolean][] = plans.map((plan) => [plan, false]);
+      if (k + 1 < steps) runsAtK.push([{ kind: "plain" }, true]);
+      for (const [plan, again] of runsAtK) {
         const expected = calls(trace(gcase, plan)).slice(k);
         let actual: unknown;
         try {
-          actual = resumeAt(ccase, k, plan);
+          actual = resumeAt(ccase, k, plan, again);
         } catch (e) {
           actual = { captureOrRestoreFailed: String((e as Error)?.stack ?? e) };
         }
@@ -89,7 +105,7 @@ describe.each(files.map((f) => [f.name, f] as const))("corpus/%s.ts", (_, file) 
         try {
           expect(actual).toStrictEqual(expected);
         } catch {
-          differing.push({ at: `k=${k} ${planName(plan)}`, native: expected, rebuilt: actual });
+          differing.push({ at: `k=${k} ${planName(plan)}${again ? " recaptured at k+1" : ""}`, native: expected, rebuilt: actual });
         }
       }
     }

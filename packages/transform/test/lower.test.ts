@@ -655,6 +655,19 @@ cases("spread", [
   },
 ]);
 
+test("an object literal with methods keeps no yield inside (a closure wrapper may enclose it)", () => {
+  const { lowered } = compare({
+    name: "accessors",
+    source: `function* g(env) {
+      let stored = yield "initial";
+      const o = { label: yield "label", get value() { return stored; }, set value(v) { stored = v; }, m() { return this.label; } };
+      o.value = o.m();
+      yield [Object.keys(o), stored];
+    }`,
+  });
+  expect(lowered).toMatch(/label: _value/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Member assignment order
 

@@ -3,6 +3,7 @@
 import type { NodePath } from "@babel/core";
 import * as t from "@babel/types";
 import { containsLeap, containsSuspension } from "./contains-yield.js";
+import { generateUid } from "./uids.js";
 
 export interface LowerContext {
   /** A fresh expression naming the runtime export `name` (e.g. `_rt.iter`). */
@@ -28,10 +29,15 @@ export class Lowering {
 
   /** A new function-level `var` (the locals pass later moves it into the frame). */
   temp(hint: string): t.Identifier {
-    const id = this.fn.scope.generateUidIdentifier(hint);
+    const id = t.identifier(generateUid(this.fn.scope, hint));
     this.pending.push({ scope: this.fn.scope, id });
     this.temps.add(id.name);
     return t.cloneNode(id);
+  }
+
+  /** A unique name for a binding that is not a function-level `var` (a catch parameter). */
+  uid(hint: string): t.Identifier {
+    return t.identifier(generateUid(this.fn.scope, hint));
   }
 
   /** Adds the `var` declarations of the temporaries created so far. */
@@ -68,7 +74,7 @@ export class Lowering {
   /** A module-level `var` (for per-call-site caches such as template objects). */
   moduleVar(hint: string): t.Identifier {
     const program = this.fn.scope.getProgramParent();
-    const id = program.generateUidIdentifier(hint);
+    const id = t.identifier(generateUid(program, hint));
     this.pending.push({ scope: program, id });
     return t.cloneNode(id);
   }

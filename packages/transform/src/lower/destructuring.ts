@@ -129,7 +129,7 @@ export function lowerPatternAssignment(path: NodePath<t.AssignmentExpression>, l
 export function lowerCatchPattern(path: NodePath<t.CatchClause>, l: Lowering): void {
   const { param } = path.node;
   if (!isPattern(param) || !l.leaps(param)) return;
-  const error = path.scope.generateUidIdentifier("error");
+  const error = l.uid("error");
   const body = t.blockStatement([
     t.variableDeclaration("let", [t.variableDeclarator(param, t.cloneNode(error))]),
     path.node.body,

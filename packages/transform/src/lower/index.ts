@@ -32,6 +32,13 @@ const visitor: Visitor<Lowering> = {
   Function(path) {
     path.skip(); // lowered on its own, before this one (its computed key is handled by its parent)
   },
+  "ClassProperty|ClassPrivateProperty|ClassAccessorProperty"(path) {
+    // A field initializer runs in the constructor, not in this function (a yield cannot be in it).
+    if (!(path.node as t.ClassProperty).computed) path.skip();
+  },
+  StaticBlock(path) {
+    path.skip();
+  },
   ForOfStatement: {
     exit(path, l) {
       if (!path.node.await) rewriteIterationCall(path.get("right"), l);
@@ -77,8 +84,9 @@ const visitor: Visitor<Lowering> = {
 };
 
 /** Rewrites, inside `fn`'s own body (not nested functions), every construct that regenerator
- * cannot take when it contains a `yield` belonging to `fn` (see the files of this folder). Called
- * once per generator function, innermost first. */
+ * cannot take when it contains a `yield` belonging to `fn` — or any other leap that makes
+ * regenerator explode it (see contains-yield.ts) — and the iteration calls of for-of heads and
+ * `yield*` operands. Called once per generator function, innermost first. */
 export function lowerGeneratorBody(fn: NodePath<t.Function>, ctx: LowerContext): void {
   const l = new Lowering(fn, ctx);
   fn.get("body").traverse(visitor, l);

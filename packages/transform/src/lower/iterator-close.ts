@@ -13,7 +13,7 @@ import { voidZero } from "./build.js";
 import type { Lowering } from "./context.js";
 
 export function closingTry(l: Lowering, record: t.Identifier, body: t.Statement[]): t.TryStatement {
-  const error = l.fn.scope.generateUidIdentifier("error");
+  const error = l.uid("error");
   return t.tryStatement(
     t.blockStatement(body),
     t.catchClause(

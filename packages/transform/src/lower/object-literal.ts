@@ -9,7 +9,9 @@
 //         { a: _a, [_k]: _b, ..._s, b: _c })
 //
 // Methods, accessors and function values stay in the literal (their creation is not observable,
-// and staying keeps their home object and inferred name); only their computed keys move.
+// and staying keeps their home object and inferred name); only their computed keys move. A literal
+// with methods is rewritten too, even without spreads or computed keys: the closure pass may wrap
+// it in a function (to pass it per-iteration environments), where a yield could not stay.
 
 import type { NodePath } from "@babel/core";
 import * as t from "@babel/types";
@@ -20,7 +22,7 @@ type Property = t.ObjectExpression["properties"][number];
 
 export function lowerObjectLiteral(path: NodePath<t.ObjectExpression>, l: Lowering): void {
   const { node } = path;
-  if (!node.properties.some(hasDynamicShape) || !l.leaps(node)) return;
+  if (!node.properties.some((p) => hasDynamicShape(p) || t.isObjectMethod(p)) || !l.leaps(node)) return;
   let last = node.properties.length - 1;
   while (last >= 0 && !propertyLeaps(node.properties[last]!, l)) last--;
   if (last < 0) return; // only method bodies leap: regenerator keeps methods as they are
