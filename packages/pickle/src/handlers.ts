@@ -25,6 +25,8 @@ export interface ObjectDescription {
   create: unknown[];
   /** Values applied by `fill` after the object exists. May be cyclic. Omit or [] for none. */
   fill?: unknown[];
+  /** Names of the fill values, for error paths (`root.frame.locals.conn`). */
+  fillNames?: readonly string[];
 }
 
 export interface ObjectHandler<T extends object = object> {

@@ -37,7 +37,7 @@ export function segmentOf(f: Frame): string {
     case T.T_SET:
       return `.[[value ${pos - 1}]]`;
     case T.T_HANDLER:
-      return `.[[${d.typeName} fill ${pos}]]`;
+      return d.fillNames?.[pos] !== undefined ? keySegment(d.fillNames[pos]) : `.[[${d.typeName} fill ${pos}]]`;
   }
   return `.[[${d.typeName} ${pos}]]`;
 }

@@ -71,6 +71,26 @@ describe("suspended generators in snapshots", () => {
     }
   });
 
+  test("yield* over a native iterator runs, but a snapshot of it fails with the path", async () => {
+    const dir = new URL("./.gen/", import.meta.url);
+    writeFileSync(
+      new URL("native-delegate.mjs", dir),
+      compile("export function* g(it) { const got = yield* it; return got; }", { filename: "n.ts", moduleId: "n.ts" }).code,
+    );
+    const { g } = await import(new URL("native-delegate.mjs", dir).pathname);
+    function* native() {
+      yield 1;
+      return "native done";
+    }
+    const gen = g(native());
+    expect(gen.next()).toEqual({ value: 1, done: false });
+    const table = tableFor(gen, { g });
+    expect(() => dumps(gen, { table })).toThrow(
+      "cannot serialize Generator at root.frame.locals.it: a native generator's state is not observable (compile its module with spickle)",
+    );
+    expect(gen.next()).toEqual({ value: "native done", done: true });
+  });
+
   test("a generator and the local that refers to it stay one object", async () => {
     const m = await load();
     const { outer } = m;

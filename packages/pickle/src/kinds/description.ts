@@ -13,6 +13,8 @@ export interface Description {
   /** When set, `fill` holds the values of these keys and is written as an ordinary-object fill
    * record [T_FILL_OBJECT, index, {key: value}] (instances of classes, mostly). */
   fillKeys: string[] | null;
+  /** Names of fill values for error paths only (handlers' `fillNames`). */
+  fillNames: readonly string[] | null;
   /** May be created as soon as its create values exist (see ObjectHandler.early). */
   early: boolean;
   /** Index in `fill` where an own-property list starts, or -1 (used to name path segments). */
@@ -25,5 +27,5 @@ export class Raw {
 }
 
 export function description(tag: number, typeName: string, create: unknown[], fill: unknown[] = [], early = true): Description {
-  return { tag, typeName, create, fill, fillKeys: null, early, propsAt: -1 };
+  return { tag, typeName, create, fill, fillKeys: null, fillNames: null, early, propsAt: -1 };
 }

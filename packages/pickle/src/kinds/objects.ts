@@ -81,7 +81,9 @@ export function describeHandler(h: ObjectHandler, obj: object, ctx: EncodeContex
     if (err instanceof SerializeError) throw err;
     ctx.fail(h.kind, `handler failed: ${(err as Error)?.message ?? String(err)}`);
   }
-  return description(T.T_HANDLER, h.kind, [h.kind, ...r.create], r.fill ?? [], h.early === true);
+  const d = description(T.T_HANDLER, h.kind, [h.kind, ...r.create], r.fill ?? [], h.early === true);
+  if (r.fillNames !== undefined) d.fillNames = r.fillNames;
+  return d;
 }
 
 export function describeFunction(f: object, ctx: EncodeContext): never {
@@ -98,17 +100,20 @@ export function nameOf(f: unknown): string | undefined {
   return typeof n === "string" ? n : undefined;
 }
 
-/** The constructor name along the prototype chain, read without calling getters. */
+/** The constructor name along the prototype chain, read without calling getters; for objects
+ * that only inherit Object's constructor, their toStringTag when they have one ("Generator",
+ * "Array Iterator"). */
 export function typeNameOf(v: object): string {
   if (typeof v === "function") return `function ${nameOf(v) || "(anonymous)"}`;
+  const tag = Object.prototype.toString.call(v).slice(8, -1);
   let p: object | null = v;
   for (let i = 0; i < 64 && p !== null; i++) {
     p = Object.getPrototypeOf(p) as object | null;
     if (p === null) break;
     const n = nameOf(getOwnPropertyDescriptor(p, "constructor")?.value);
-    if (n) return n;
+    if (n) return n === "Object" && tag !== "Object" ? tag : n;
   }
-  return Object.prototype.toString.call(v).slice(8, -1);
+  return tag;
 }
 
 export const OBJECT_KIND = {

@@ -10,7 +10,7 @@ import type { ObjectHandler } from "../handlers.js";
 export const generatorHandler: ObjectHandler = {
   kind: "spickle.generator",
   claims: (value) => isCompiledGenerator(value),
-  describe: (generator) => ({ create: [Object.getPrototypeOf(generator)], fill: [frameOf(generator)] }),
+  describe: (generator) => ({ create: [Object.getPrototypeOf(generator)], fill: [frameOf(generator)], fillNames: ["frame"] }),
   create: ([proto]) => Object.create(proto as object) as object,
   fill: (generator, [frame]) => attachFrame(generator, frame as Frame),
 };
@@ -18,7 +18,11 @@ export const generatorHandler: ObjectHandler = {
 export const frameHandler: ObjectHandler<Frame> = {
   kind: "spickle.frame",
   claims: (value) => value instanceof Frame,
-  describe: (frame) => ({ create: [], fill: FRAME_FIELDS.map((field) => frame[field]) }),
+  describe: (frame) => ({
+    create: [],
+    fill: FRAME_FIELDS.map((field) => frame[field]),
+    fillNames: FRAME_FIELDS.map((field) => (field === "l" ? "locals" : field)),
+  }),
   create: () => emptyFrame(),
   fill: (frame, values) => {
     const fields = frame as unknown as Record<string, unknown>;
