@@ -6,35 +6,13 @@
 import { readFileSync } from "node:fs";
 import { isCompiledGenerator } from "@spickle/runtime";
 import { describe, expect, test } from "vitest";
-import type { GenCase } from "./support/case.js";
-import { type CorpusModule, type Compiler, corpusNames, corpusPath, loadNative, loadWith } from "./support/compiled.js";
+import { type Compiler, compiledCase, corpusPath, loadCorpus } from "./support/compiled.js";
 import { planName, plansFor, trace } from "./support/trace.js";
 
 const compiler = (process.env.SPICKLE_DIFF_COMPILER ?? "spickle") as Compiler;
 
-interface LoadedFile {
-  name: string;
-  native: CorpusModule;
-  compiled?: CorpusModule;
-  loadError?: unknown;
-}
+const files = await loadCorpus(compiler);
 
-const files: LoadedFile[] = [];
-for (const name of corpusNames()) {
-  const native = await loadNative(name);
-  try {
-    files.push({ name, native, compiled: await loadWith(compiler, name) });
-  } catch (loadError) {
-    files.push({ name, native, loadError });
-  }
-}
-
-function compiledCase(file: LoadedFile, name: string): GenCase {
-  if (file.loadError) throw file.loadError;
-  const found = file.compiled!.cases.find((c) => c.name === name);
-  if (!found) throw new Error(`compiled ${file.name} has no case ${JSON.stringify(name)}`);
-  return found;
-}
 
 describe.each(files.map((f) => [f.name, f] as const))("corpus/%s.ts", (_, file) => {
   test("case names are unique and the corpus runs natively, deterministically", () => {

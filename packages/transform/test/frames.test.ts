@@ -5,57 +5,28 @@
 // and with a second capture/rebuild one step later. Its results must equal the native trace from
 // step k on.
 
-import * as runtime from "@spickle/runtime";
+import { captureGenerator, isCompiledGenerator, restoreGenerator } from "@spickle/runtime";
 import { describe, expect, test } from "vitest";
 import type { GenCase } from "./support/case.js";
-import { type CorpusModule, corpusNames, loadCompiled, loadNative } from "./support/compiled.js";
+import { compiledCase, loadCorpus } from "./support/compiled.js";
 import { HandleTable, nonPlainPaths } from "./support/frames.js";
 import { type Plan, type Step, drive, hasFinished, planName, trace } from "./support/trace.js";
 
-type Capture = (gen: object, external: (value: object) => unknown) => unknown;
-type Restore = (data: unknown, resolve: (handle: unknown) => unknown) => Iterator<unknown, unknown, unknown>;
 
-const frames = runtime as unknown as { captureGenerator?: Capture; restoreGenerator?: Restore; isCompiledGenerator?: (v: unknown) => boolean };
-
-interface LoadedFile {
-  name: string;
-  native: CorpusModule;
-  compiled?: CorpusModule;
-  loadError?: unknown;
-}
-
-const files: LoadedFile[] = [];
-for (const name of corpusNames()) {
-  const native = await loadNative(name);
-  try {
-    files.push({ name, native, compiled: await loadCompiled(name) });
-  } catch (loadError) {
-    files.push({ name, native, loadError });
-  }
-}
+const files = await loadCorpus();
 
 function calls(steps: Step[]): Step[] {
   return steps.filter((s) => s.op !== "make");
 }
 
-function compiledCase(file: LoadedFile, name: string): GenCase {
-  if (file.loadError) throw file.loadError;
-  const found = file.compiled!.cases.find((c) => c.name === name);
-  if (!found) throw new Error(`compiled ${file.name} has no case ${JSON.stringify(name)}`);
-  return found;
-}
 
 /** Captures `gen`, proves the data plain, clones it and rebuilds a generator from the clone. */
 function captureAndRestore(gen: Iterator<unknown, unknown, unknown>, k: number): Iterator<unknown, unknown, unknown> {
-  const { captureGenerator, restoreGenerator } = frames;
-  if (typeof captureGenerator !== "function" || typeof restoreGenerator !== "function") {
-    throw new Error("@spickle/runtime does not export captureGenerator/restoreGenerator yet");
-  }
   const table = new HandleTable();
   const data = captureGenerator(gen, table.external);
   const problems = nonPlainPaths(data);
   if (problems.length > 0) throw new Error(`captured frame data is not plain after ${k} steps: ${problems.join("; ")}`);
-  return restoreGenerator(structuredClone(data), table.resolve);
+  return restoreGenerator(structuredClone(data), table.resolve) as Iterator<unknown, unknown, unknown>;
 }
 
 /**
@@ -66,7 +37,7 @@ function captureAndRestore(gen: Iterator<unknown, unknown, unknown>, k: number):
 function resumeAt(ccase: GenCase, k: number, plan: Plan, again = false): Step[] | { skipped: string } {
   if (ccase.log) ccase.log.length = 0;
   const gen = ccase.make();
-  if (frames.isCompiledGenerator && !frames.isCompiledGenerator(gen)) {
+  if (!isCompiledGenerator(gen)) {
     if (Object.prototype.toString.call(gen) === "[object Generator]") throw new Error("make() returned a generator that is not a compiled one");
     return { skipped: "not a generator" };
   }

@@ -106,3 +106,33 @@ export type Compiler = "spickle" | "regenerator";
 export function loadWith(compiler: Compiler, name: string): Promise<CorpusModule> {
   return compiler === "regenerator" ? loadRegenerator(name) : loadCompiled(name);
 }
+
+/** A corpus file loaded natively and compiled (or the error compiling it raised). */
+export interface LoadedFile {
+  name: string;
+  native: CorpusModule;
+  compiled?: CorpusModule;
+  loadError?: unknown;
+}
+
+/** Every corpus file, loaded both ways. */
+export async function loadCorpus(compiler: Compiler = "spickle"): Promise<LoadedFile[]> {
+  const files: LoadedFile[] = [];
+  for (const name of corpusNames()) {
+    const native = await loadNative(name);
+    try {
+      files.push({ name, native, compiled: await loadWith(compiler, name) });
+    } catch (loadError) {
+      files.push({ name, native, loadError });
+    }
+  }
+  return files;
+}
+
+/** The compiled twin of a native case (by name). */
+export function compiledCase(file: LoadedFile, name: string): GenCase {
+  if (file.loadError) throw file.loadError;
+  const found = file.compiled!.cases.find((c) => c.name === name);
+  if (!found) throw new Error(`compiled ${file.name} has no case ${JSON.stringify(name)}`);
+  return found;
+}
