@@ -141,7 +141,11 @@ function summarize(times) {
   return times.map((runsOf) => {
     const t = Object.fromEntries(VARIANTS.map((v) => [v, median(runsOf[v])]));
     const ratio = (a, b) => median(runsOf[a].map((time, i) => time / runsOf[b][i]));
-    const spread = (v) => Math.round((100 * (Math.max(...runsOf[v]) - Math.min(...runsOf[v]))) / t[v]);
+    const spread = (v) => {
+      const sorted = [...runsOf[v]].sort((a, b) => a - b);
+      const quartile = (q) => sorted[Math.round(q * (sorted.length - 1))];
+      return Math.round((100 * (quartile(0.75) - quartile(0.25))) / t[v]);
+    };
     return {
       t,
       compiled: ratio("spickle", "native"),
@@ -172,7 +176,7 @@ export default async function generators(options = {}) {
       baseline: "native",
       base: round(s.t.native, 1),
       ratio: round(s.compiled, 2),
-      note: `${round(s.versusStock, 2)}x regenerator; spread ${s.spread.spickle}%/${s.spread.native}%`,
+      note: `${round(s.versusStock, 2)}x regenerator; iqr ${s.spread.spickle}%/${s.spread.native}%`,
     });
   });
   WORKLOADS.forEach((workload, w) => {
@@ -183,7 +187,7 @@ export default async function generators(options = {}) {
       baseline: "native",
       base: round(s.t.native, 1),
       ratio: round(s.stock, 2),
-      note: `stock Babel helper; spread ${s.spread.regenerator}%`,
+      note: `stock Babel helper; iqr ${s.spread.regenerator}%`,
     });
   });
   WORKLOADS.forEach((workload, w) => {
@@ -194,7 +198,7 @@ export default async function generators(options = {}) {
       baseline: "native",
       base: round(s.t.native, 1),
       ratio: round(s.compiled, 2),
-      note: `regenerator ${round(s.stock, 2)}x native; spread ${s.spread.spickle}%/${s.spread.native}%`,
+      note: `regenerator ${round(s.stock, 2)}x native; iqr ${s.spread.spickle}%/${s.spread.native}%`,
     });
   });
   const compiled = geomean(main.map((s) => s.compiled));
@@ -220,7 +224,7 @@ export default async function generators(options = {}) {
       `median of ${runs} runs after ${warmups} warm-up round(s); builds interleaved in one process; ` +
         `every run's result checked equal across the three builds`,
       "time = median CPU ms (GC on the main thread) of the build named in the row; ratio = median of per-round time/base; " +
-        "spread = (max - min) / median of the runs",
+        "iqr = interquartile range / median of the runs (spickle/native)",
     ],
   };
 }

@@ -4,7 +4,7 @@
 // mapping, so the result can be structured-cloned, pickled, or checked as data.
 
 import { dataClassName, dataFields, restoreData } from "./data.js";
-import { Frame, frameOf, frameStack, shell, type Body, type FrameStateCode, type TryEntry } from "./generator.js";
+import { emptyFrame, Frame, frameOf, frameStack, shell, type FrameStateCode, type TryEntry } from "./generator.js";
 
 export interface FrameData {
   /** The generator object's prototype. */
@@ -92,7 +92,8 @@ export function restoreGenerator(data: GeneratorData, resolve: (handle: unknown)
   const generators: object[] = [];
   const frames: Frame[] = [];
   for (const item of data.frames) {
-    const frame = Object.create(Frame.prototype) as Frame;
+    // Made by the constructor, so restored frames share the hidden class of all others.
+    const frame = emptyFrame();
     const proto = resolve(item.proto) as object;
     generators.push(shell(proto, frame));
     frames.push(frame);
@@ -107,14 +108,11 @@ export function restoreGenerator(data: GeneratorData, resolve: (handle: unknown)
   data.owned.forEach((entry, index) => Object.assign(owned[index]!, mapRecord(entry.fields, value)));
   data.frames.forEach((item, index) => {
     const frame = frames[index]!;
-    const restored = new Frame(
-      value(item.body) as Body,
-      value(item.fn) as Function,
-      value(item.self),
-      mapRecord(item.locals, value),
-      item.tries === null ? null : item.tries.map((entry) => Array.from(entry, (loc) => loc ?? undefined) as TryEntry),
-    );
-    Object.assign(frame, restored);
+    frame.body = value(item.body) as Frame["body"];
+    frame.fn = value(item.fn) as Function;
+    frame.self = value(item.self);
+    frame.l = mapRecord(item.locals, value);
+    frame.tries = item.tries === null ? null : item.tries.map((entry) => Array.from(entry, (loc) => loc ?? undefined) as TryEntry);
     frame.n = item.next;
     frame.p = item.prev;
     frame.v = value(item.sent);
