@@ -7,6 +7,7 @@ import generateModule from "@babel/generator";
 import presetTypescript from "@babel/preset-typescript";
 import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
+import { closuresPlugin } from "./passes/closures/index.js";
 import { liftBodies } from "./passes/lift.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
 import { redirectHelpers, regeneratorPlugin } from "./passes/regenerator.js";
@@ -71,6 +72,11 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     { plugins: [prepareGenerators(state)] },
     { plugins: [regeneratorPlugin as unknown as PluginItem, redirectHelpers(runtimeName)] },
     { plugins: [liftBodies(state.bodies, runtimeName)] },
+    {
+      plugins: [
+        closuresPlugin({ moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier }),
+      ],
+    },
   ];
   for (const pass of passes) {
     // Scopes are cached per node across traversals; each pass must see the tree as it is now.

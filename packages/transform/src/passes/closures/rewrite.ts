@@ -1,0 +1,666 @@
+// Rewriting, after analysis: every access to a captured variable goes through its scope object;
+// declarations become assignments to members; scope objects are made on entry (per iteration in
+// loops); lifted functions move into module-level factories and their sites call the factory.
+// All expressions are computed first (they depend on positions in the original tree), then the
+// tree is edited node by node.
+
+import { types as t, type NodePath } from "@babel/core";
+import type { Analysis, Captured } from "./analyze.js";
+import { memberOf, parentOf, scopeAccess, siteScopeOf, type ScopeObject } from "./scopes.js";
+import { isRuntimeCall, keyName, type Unit } from "./units.js";
+
+interface Edit {
+  parent: t.Node;
+  old: t.Node;
+  replacement: t.Expression;
+}
+
+export function rewrite(analysis: Analysis): void {
+  const rt = analysis.runtimeName;
+  const runtime = (name: string) => t.memberExpression(t.identifier(rt), t.identifier(name));
+
+  // 1. Expressions, computed on the unchanged tree.
+  const edits: Edit[] = [];
+  const seen = new Set<t.Node>();
+  for (const { path, captured } of analysis.references) {
+    if (seen.has(path.node)) continue; // `x++` is both a reference and an assignment
+    seen.add(path.node);
+    const object = access(analysis, path, captured.scope);
+    edits.push({ parent: path.parent, old: path.node, replacement: captured.member === "" ? object : memberOf(object, captured.member) });
+  }
+  for (const { path, site, member } of analysis.specials) {
+    edits.push({ parent: path.parent, old: path.node, replacement: memberOf(access(analysis, path, site), member) });
+  }
+  const creations = new Map<ScopeObject, () => t.ObjectExpression>();
+  const parentExpression = (scope: ScopeObject): t.Expression | null => {
+    const parent = parentOf(analysis, scope);
+    if (parent === null) return null;
+    if (scope.kind === "function" && scope.owner!.lifted) return t.cloneNode(analysis.closureParam);
+    return access(analysis, scope.kind === "site" || scope.kind === "function" ? scope.owner!.path : scope.path, parent);
+  };
+  const allScopes: ScopeObject[] = [...analysis.blockScopes.values()];
+  for (const unit of analysis.unitList) {
+    if (unit.fnScope !== null) allScopes.push(unit.fnScope);
+    if (unit.siteScope !== null) allScopes.push(unit.siteScope);
+  }
+  const localsParents: { call: t.CallExpression; parent: t.Expression }[] = [];
+  for (const scope of allScopes) {
+    if (scope.locals === true) {
+      // The frame's locals are made by the generator function: it links them to the outer scope.
+      const parent = parentOf(analysis, scope);
+      const body = (scope.node as t.FunctionDeclaration).id!.name;
+      const call = analysis.genCalls.get(body);
+      if (parent !== null && call !== undefined) localsParents.push({ call: call.node, parent: access(analysis, call, parent) });
+      continue;
+    }
+    const parent = parentExpression(scope);
+    creations.set(scope, () => literal(scope, parent));
+  }
+  const siteArgs = new Map<Unit, t.Expression>();
+  for (const unit of analysis.unitList) {
+    if (!unit.lifted) continue;
+    const scope = siteScopeOf(analysis, unit);
+    if (unit.siteScope !== null) siteArgs.set(unit, creations.get(unit.siteScope)!());
+    else siteArgs.set(unit, scope === null ? t.nullLiteral() : access(analysis, unit.path, scope));
+  }
+  const sites = collectSites(analysis);
+  const declarations = collectDeclarations(analysis);
+
+  // 2. Leaf edits.
+  for (const edit of edits) replaceReference(edit);
+
+  // 3. Lifted functions into factories, innermost first.
+  const factories: { id: string; name: t.Identifier; node: t.FunctionDeclaration }[] = [];
+  const hoisted = new Map<t.Node, t.Statement[]>(); // block node → hoisted function creations
+  const accessorGroups = new Map<t.ObjectExpression, Map<string, { get?: t.Expression; set?: t.Expression }>>();
+  const literalParents = new Map<t.ObjectExpression, t.Node>();
+  const lifted = analysis.unitList.filter((u) => u.lifted).sort((a, b) => b.depth - a.depth);
+  const inlined: { unit: Unit; assign: t.AssignmentExpression; siteArg: t.Expression }[] = [];
+  // One temporary per function that makes inline copies (declared at its top).
+  const temps = new Map<Unit, t.Identifier>();
+  const tempFor = (unit: Unit | null): t.Identifier | null => {
+    if (unit === null || !(t.isFunction(unit.node) || t.isStaticBlock(unit.node))) return null;
+    let id = temps.get(unit);
+    if (id === undefined) temps.set(unit, (id = analysis.program.scope.generateUidIdentifier("f")));
+    return id;
+  };
+  for (const unit of lifted) {
+    const name = analysis.program.scope.generateUidIdentifier(`${factoryHint(unit)}$factory`);
+    const siteArg = siteArgs.get(unit)!;
+    const site = sites.get(unit)!;
+    factories.push({ id: unit.id, name, node: factory(analysis, unit, name, runtime) });
+    let call: t.Expression;
+    const holder = canInline(analysis, unit, siteArg) ? tempFor(unit.parent) : null;
+    if (holder !== null) {
+      // `(_t = <copy>, _t[SITE] = factory, _t[SCOPE] = scope, _t)`: the tags are stored where the
+      // function is made, so V8 sees the function literal flow into its use. The copy is made
+      // once everything inside the function is rewritten.
+      const assign = t.assignmentExpression("=", t.cloneNode(holder), t.nullLiteral());
+      const tag = (key: "SITE" | "SCOPE", value: t.Expression) =>
+        t.assignmentExpression("=", t.memberExpression(t.cloneNode(holder), tagKey(analysis, key), true), value);
+      call = t.sequenceExpression([assign, tag("SITE", t.cloneNode(name)), tag("SCOPE", t.cloneNode(siteArg)), t.cloneNode(holder)]);
+      inlined.push({ unit, assign, siteArg });
+    } else {
+      call = t.callExpression(t.cloneNode(name), [siteArg]);
+    }
+    if (unit.kind === "function" && t.isFunctionDeclaration(unit.node)) {
+      hoistDeclaration(analysis, unit, site, call, hoisted);
+    } else if (unit.kind === "method") {
+      const method = unit.node as t.ObjectMethod;
+      replaceIn(site.parent, unit.node, t.objectProperty(method.key, call));
+    } else if (unit.kind === "getter" || unit.kind === "setter") {
+      const object = site.parent as t.ObjectExpression;
+      literalParents.set(object, site.objectParent!);
+      const key = keyName((unit.node as t.ObjectMethod).key, false)!;
+      let group = accessorGroups.get(object);
+      if (group === undefined) accessorGroups.set(object, (group = new Map()));
+      let pair = group.get(key);
+      if (pair === undefined) {
+        group.set(key, (pair = {}));
+        replaceIn(object, unit.node, t.objectProperty(t.stringLiteral(key), t.unaryExpression("void", t.numericLiteral(0))));
+      } else {
+        object.properties.splice(object.properties.indexOf(unit.node as t.ObjectMethod), 1);
+      }
+      pair[unit.kind === "getter" ? "get" : "set"] = call;
+    } else {
+      replaceIn(site.parent, site.node, call);
+    }
+  }
+  for (const [object, group] of accessorGroups) {
+    const parent = literalParents.get(object)!;
+    let wrapped: t.Expression = object;
+    for (const [key, pair] of group) {
+      const undef = () => t.unaryExpression("void", t.numericLiteral(0));
+      wrapped = t.callExpression(runtime("defineAccessor"), [wrapped, t.stringLiteral(key), pair.get ?? undef(), pair.set ?? undef()]);
+    }
+    replaceIn(parent, object, wrapped);
+  }
+
+  // 4. Declarations, loop heads, scope creation.
+  const preludes = new Map<t.Node, t.Statement[]>();
+  const prelude = (container: t.Node): t.Statement[] => {
+    let list = preludes.get(container);
+    if (list === undefined) preludes.set(container, (list = []));
+    return list;
+  };
+  const target = (captured: Captured): t.MemberExpression => memberOf(t.cloneNode(captured.scope.name!), captured.member);
+  for (const { path, captured } of analysis.classNames) {
+    replaceIn(path.parent, path.node, t.assignmentExpression("=", target(captured), path.node));
+  }
+  for (const declaration of declarations) convertDeclaration(analysis, declaration, target);
+  for (const { clause, captured, name } of analysis.catchInits) {
+    prelude(clause.body).push(t.expressionStatement(t.assignmentExpression("=", target(captured), t.identifier(name))));
+  }
+  for (const scope of analysis.blockScopes.values()) {
+    createBlockScope(analysis, scope, creations.get(scope)!, prelude, declarationsByNode(declarations), target);
+  }
+  for (const { call, parent } of localsParents) addLocalsParent(analysis, call, parent);
+  for (const unit of analysis.unitList) {
+    if (unit.fnScope === null || unit.fnScope.locals === true) continue;
+    const statement = constDeclaration(unit.fnScope.name!, creations.get(unit.fnScope)!());
+    const node = unit.node;
+    if (t.isStaticBlock(node)) prelude(node).unshift(statement);
+    else {
+      const fn = node as t.Function;
+      if (!t.isBlockStatement(fn.body)) fn.body = t.blockStatement([t.returnStatement(fn.body)]);
+      prelude(fn.body).unshift(statement);
+    }
+  }
+  for (const [container, statements] of hoisted) prelude(container).push(...statements);
+  for (const [unit, id] of temps) {
+    const node = unit.node;
+    const declaration = t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id))]);
+    if (t.isStaticBlock(node)) prelude(node).unshift(declaration);
+    else {
+      const fn = node as t.Function;
+      if (!t.isBlockStatement(fn.body)) fn.body = t.blockStatement([t.returnStatement(fn.body)]);
+      prelude(fn.body).unshift(declaration);
+    }
+  }
+  for (const [container, statements] of preludes) {
+    const list = t.isSwitchStatement(container) ? null : (container as t.BlockStatement | t.StaticBlock | t.Program).body;
+    if (list === null) continue;
+    // Imports and directives stay first in a program.
+    let at = 0;
+    if (t.isProgram(container)) while (at < list.length && t.isImportDeclaration(list[at])) at++;
+    list.splice(at, 0, ...statements);
+  }
+
+  // 5. Inline copies, innermost first (so that a copy holds the copies made inside it).
+  for (const { unit, assign, siteArg } of inlined) assign.right = inlineCopy(analysis, unit, siteArg);
+
+  // 6. Factories and the module's site registry.
+  const program = analysis.program.node;
+  const declared: t.ObjectProperty[] = [];
+  const naming: t.Statement[] = [];
+  for (const unit of analysis.unitList) {
+    if (unit.kind !== "declaration") continue;
+    const fn = unit.node as t.FunctionDeclaration;
+    if (fn.id == null) {
+      fn.id = analysis.program.scope.generateUidIdentifier("default");
+      naming.push(t.expressionStatement(t.callExpression(runtime("named"), [t.cloneNode(fn.id), t.stringLiteral("default")])));
+    }
+    declared.push(t.objectProperty(t.stringLiteral(unit.id), t.cloneNode(fn.id)));
+  }
+  if (factories.length + declared.length > 0) {
+    factories.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const register = t.expressionStatement(
+      t.callExpression(runtime("registerSites"), [
+        t.stringLiteral(analysis.moduleId),
+        t.objectExpression(factories.map((f) => t.objectProperty(t.stringLiteral(f.id), t.cloneNode(f.name)))),
+        t.objectExpression(declared),
+      ]),
+    );
+    let at = 0;
+    while (at < program.body.length && t.isImportDeclaration(program.body[at])) at++;
+    program.body.splice(at, 0, ...naming, register);
+  }
+  if (analysis.tagImports.size > 0) {
+    const specifiers = [...analysis.tagImports].map(([key, id]) => t.importSpecifier(t.cloneNode(id), t.identifier(key)));
+    program.body.unshift(t.importDeclaration(specifiers, t.stringLiteral(analysis.runtimeSpecifier)));
+  }
+  program.body.push(...factories.map((f) => f.node));
+}
+
+/** Adds `$parent` to the locals object literal a `gen` call makes (inline or a `const`). */
+function addLocalsParent(analysis: Analysis, call: t.CallExpression, parent: t.Expression): void {
+  let locals: t.Node | undefined = call.arguments[3];
+  if (t.isIdentifier(locals)) {
+    const name = locals.name;
+    locals = undefined;
+    t.traverseFast(analysis.program.node, (node) => {
+      if (t.isVariableDeclarator(node) && t.isIdentifier(node.id, { name }) && t.isObjectExpression(node.init)) locals = node.init;
+    });
+  }
+  if (!t.isObjectExpression(locals)) throw new Error("spickle: internal error: locals literal not found");
+  locals.properties.unshift(t.objectProperty(t.identifier("$parent"), parent));
+}
+
+/** A copy of an anonymous function or arrow for its own site, made there as a literal (so
+ * that V8 sees it where it is used, e.g. inlines it into `Array.prototype.map`), reading its
+ * scope through the site's own name for it. Null when the site cannot name its scope with a
+ * binding that stays the same (a loop head's scope, a site object) or the function gets a name. */
+function canInline(analysis: Analysis, unit: Unit, siteArg: t.Expression): boolean {
+  if (unit.wrapper !== null || unit.siteScope !== null) return false;
+  if (!(unit.kind === "arrow" || (unit.kind === "function" && t.isFunctionExpression(unit.node)))) return false;
+  if (unit.nativeName !== undefined && unit.nativeName !== "") return false;
+  if (t.isFunctionExpression(unit.node) && unit.node.id != null) return false;
+  return isStableScope(analysis, siteArg);
+}
+
+function inlineCopy(analysis: Analysis, unit: Unit, siteArg: t.Expression): t.Expression {
+  const copy = t.cloneNode(unit.node as t.Expression, true);
+  const param = analysis.closureParam.name;
+  const visit = (node: t.Node, parent: t.Node | null): void => {
+    for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      const children = Array.isArray(value) ? value : [value];
+      children.forEach((child, index) => {
+        if (child === null || typeof child !== "object" || typeof (child as t.Node).type !== "string") return;
+        const childNode = child as t.Node;
+        if (t.isIdentifier(childNode, { name: param }) && !(key === "property" && t.isMemberExpression(node) && !node.computed) &&
+            !(key === "key" && (t.isObjectProperty(node) || t.isObjectMethod(node)) && !node.computed)) {
+          const replacement = t.cloneNode(siteArg, true);
+          if (Array.isArray(value)) value[index] = replacement;
+          else (node as unknown as Record<string, unknown>)[key] = replacement;
+          return;
+        }
+        visit(childNode, node);
+      });
+    }
+    void parent;
+  };
+  visit(copy, null);
+  return copy;
+}
+
+/** `null`, `$c`, or a scope object's `const`, possibly followed by `.$parent` links. */
+function isStableScope(analysis: Analysis, expression: t.Expression): boolean {
+  let node: t.Expression = expression;
+  while (t.isMemberExpression(node) && t.isIdentifier(node.property, { name: "$parent" }) && !node.computed) node = node.object as t.Expression;
+  if (t.isNullLiteral(node)) return true;
+  if (!t.isIdentifier(node)) return false;
+  if (node.name === analysis.closureParam.name) return true;
+  for (const scope of analysis.blockScopes.values()) {
+    if (scope.name!.name === node.name) return !t.isForStatement(scope.node);
+  }
+  return analysis.unitList.some((u) => u.fnScope !== null && u.fnScope.name!.name === node.name && u.fnScope.locals !== true);
+}
+
+/** The tag symbols, imported by name (a module binding, not a property load at every site). */
+function tagKey(analysis: Analysis, key: "SITE" | "SCOPE"): t.Identifier {
+  let id = analysis.tagImports.get(key);
+  if (id === undefined) analysis.tagImports.set(key, (id = analysis.program.scope.generateUidIdentifier(key)));
+  return t.cloneNode(id);
+}
+
+function access(analysis: Analysis, path: NodePath, scope: ScopeObject): t.Expression {
+  try {
+    return scopeAccess(analysis, path, scope);
+  } catch (error) {
+    if (isInParameters(path)) {
+      throw path.buildCodeFrameError("spickle: a function in a parameter default that captures a parameter is not supported yet");
+    }
+    throw error;
+  }
+}
+
+function isInParameters(path: NodePath): boolean {
+  for (let p: NodePath | null = path; p !== null && p.parentPath !== null; p = p.parentPath) {
+    if (p.parentPath.isFunction() && p.listKey === "params") return true;
+  }
+  return false;
+}
+
+function literal(scope: ScopeObject, parent: t.Expression | null): t.ObjectExpression {
+  const properties: t.ObjectProperty[] = [];
+  if (parent !== null) properties.push(t.objectProperty(t.identifier("$parent"), parent));
+  for (const member of scope.members.values()) {
+    const key = t.isValidIdentifier(member.name, false) ? t.identifier(member.name) : t.stringLiteral(member.name);
+    properties.push(t.objectProperty(key, member.init ?? t.unaryExpression("void", t.numericLiteral(0))));
+  }
+  return t.objectExpression(properties);
+}
+
+function constDeclaration(id: t.Identifier, init: t.Expression): t.VariableDeclaration {
+  return t.variableDeclaration("const", [t.variableDeclarator(t.cloneNode(id), init)]);
+}
+
+/** Replaces `old` by `replacement` among `parent`'s children. */
+export function replaceIn(parent: t.Node, old: t.Node, replacement: t.Node): void {
+  for (const key of t.VISITOR_KEYS[parent.type] ?? []) {
+    const value = (parent as unknown as Record<string, unknown>)[key];
+    if (value === old) {
+      (parent as unknown as Record<string, unknown>)[key] = replacement;
+      return;
+    }
+    if (Array.isArray(value)) {
+      const index = value.indexOf(old);
+      if (index >= 0) {
+        value[index] = replacement;
+        return;
+      }
+    }
+  }
+  throw new Error(`spickle: internal error: ${old.type} not found in ${parent.type}`);
+}
+
+function replaceReference({ parent, old, replacement }: Edit): void {
+  let value: t.Expression = replacement;
+  // `f()` must not become a method call on the scope object: `(0, _s.f)()`.
+  if (t.isMemberExpression(replacement)) {
+    if ((t.isCallExpression(parent) || t.isOptionalCallExpression(parent)) && parent.callee === old) {
+      value = t.sequenceExpression([t.numericLiteral(0), replacement]);
+    } else if (t.isTaggedTemplateExpression(parent) && parent.tag === old) {
+      value = t.sequenceExpression([t.numericLiteral(0), replacement]);
+    }
+  }
+  if ((t.isObjectProperty(parent) || t.isProperty(parent)) && (parent as t.ObjectProperty).value === old) {
+    (parent as t.ObjectProperty).shorthand = false;
+    (parent as t.ObjectProperty).value = value;
+    return;
+  }
+  replaceIn(parent, old, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sites
+
+interface Site {
+  /** The node the factory call replaces, and its parent. */
+  node: t.Node;
+  parent: t.Node;
+  /** For object-literal accessors: the literal's parent. */
+  objectParent?: t.Node;
+  /** For function declarations: the statement list holding it. */
+  container?: t.Node;
+}
+
+function collectSites(analysis: Analysis): Map<Unit, Site> {
+  const sites = new Map<Unit, Site>();
+  for (const unit of analysis.unitList) {
+    if (!unit.lifted) continue;
+    let path: NodePath = unit.path;
+    if (unit.wrapper !== null) path = unit.wrapper.path.parentPath!; // the wrapper's call
+    const parent = path.parentPath!;
+    if (isRuntimeCall(parent.node, analysis.runtimeName, "named") && parent.node.arguments[0] === path.node) {
+      // The factory gives the function its name natively.
+      sites.set(unit, { node: parent.node, parent: parent.parent });
+      continue;
+    }
+    const site: Site = { node: path.node, parent: parent.node };
+    if (unit.kind === "getter" || unit.kind === "setter") site.objectParent = parent.parent;
+    if (t.isFunctionDeclaration(unit.node)) {
+      if (parent.isSwitchCase()) {
+        throw parent.buildCodeFrameError("spickle: a function declared directly in a switch case is not supported yet");
+      }
+      site.container = parent.node;
+    }
+    sites.set(unit, site);
+  }
+  return sites;
+}
+
+function factoryHint(unit: Unit): string {
+  const last = unit.id.slice(unit.id.indexOf("#") + 1).split(".").pop()!;
+  const cleaned = last.replace(/#\d+$/, "").replace(/[^A-Za-z0-9_$]/g, "");
+  return cleaned === "" ? "fn" : cleaned;
+}
+
+/** `function _f$factory($c) { return _rt.closure(<function>, _f$factory, $c); }` */
+function factory(analysis: Analysis, unit: Unit, name: t.Identifier, runtime: (n: string) => t.MemberExpression): t.FunctionDeclaration {
+  const node = unit.node;
+  const statements: t.Statement[] = [];
+  let value: t.Expression;
+  if (t.isObjectMethod(node)) {
+    const key = keyName(node.key, false)!;
+    const holder = t.objectExpression([node]);
+    value = node.kind === "method"
+      ? memberOf(holder, key)
+      : t.callExpression(runtime("accessorOf"), [holder, t.stringLiteral(key), t.stringLiteral(node.kind)]);
+  } else if (t.isFunctionDeclaration(node)) {
+    value = t.functionExpression(node.id, node.params, node.body, node.generator, node.async);
+  } else {
+    value = node as t.Expression;
+    const inferred = unit.nativeName;
+    if (inferred !== undefined && inferred !== "") {
+      if (t.isValidIdentifier(inferred, true) && !mentions(unit.path, inferred) && inferred !== analysis.closureParam.name) {
+        statements.push(constDeclaration(t.identifier(inferred), value));
+        value = t.identifier(inferred);
+      } else {
+        value = memberOf(t.objectExpression([t.objectProperty(t.stringLiteral(inferred), value)]), inferred);
+      }
+    }
+  }
+  if (t.isIdentifier(value)) {
+    // Tags stored in place (no call into the runtime that many sites share).
+    const tag = (key: "SITE" | "SCOPE", tagValue: t.Expression) =>
+      t.expressionStatement(t.assignmentExpression("=", t.memberExpression(t.cloneNode(value as t.Identifier), tagKey(analysis, key), true), tagValue));
+    statements.push(tag("SITE", t.cloneNode(name)), tag("SCOPE", t.cloneNode(analysis.closureParam)), t.returnStatement(t.cloneNode(value)));
+  } else {
+    statements.push(t.returnStatement(t.callExpression(runtime("closure"), [value, t.cloneNode(name), t.cloneNode(analysis.closureParam)])));
+  }
+  return t.functionDeclaration(name, [t.cloneNode(analysis.closureParam)], t.blockStatement(statements));
+}
+
+/** Whether an identifier `name` occurs in the function (a local `const name` would shadow it). */
+function mentions(path: NodePath, name: string): boolean {
+  let found = false;
+  path.traverse({
+    Identifier(id: NodePath<t.Identifier>) {
+      if (id.node.name === name && (id.isReferencedIdentifier() || (id as NodePath).isBindingIdentifier())) {
+        found = true;
+        id.stop();
+      }
+    },
+  });
+  return found;
+}
+
+function hoistDeclaration(analysis: Analysis, unit: Unit, site: Site, call: t.Expression, hoisted: Map<t.Node, t.Statement[]>): void {
+  const fn = unit.node as t.FunctionDeclaration;
+  const statementList = t.isSwitchCase(site.parent) ? site.parent.consequent : (site.parent as t.BlockStatement).body;
+  statementList.splice(statementList.indexOf(fn), 1);
+  const binding = unit.path.parentPath!.scope.getBinding(fn.id!.name);
+  const captured = binding === undefined ? undefined : analysis.captured.get(binding);
+  let statement: t.Statement;
+  if (captured !== undefined) {
+    statement = t.expressionStatement(t.assignmentExpression("=", memberOf(t.cloneNode(captured.scope.name!), captured.member), call));
+  } else {
+    const functionBody = t.isBlockStatement(site.parent) && t.isFunction(unit.path.parentPath!.parent);
+    statement = t.variableDeclaration(functionBody ? "var" : "let", [t.variableDeclarator(t.cloneNode(fn.id!), call)]);
+  }
+  const container = site.container!;
+  let list = hoisted.get(container);
+  if (list === undefined) hoisted.set(container, (list = []));
+  list.push(statement);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declarations
+
+interface Declaration {
+  node: t.VariableDeclaration | t.ClassDeclaration;
+  parent: t.Node;
+  /** The statement holding the declaration in its list (labels included), for loop heads. */
+  path: NodePath;
+}
+
+function collectDeclarations(analysis: Analysis): Declaration[] {
+  const found: Declaration[] = [];
+  analysis.program.traverse({
+    VariableDeclaration(path) {
+      const ids = Object.values(t.getBindingIdentifiers(path.node, false) as Record<string, t.Identifier | t.Identifier[]>).flat();
+      if (ids.some((id) => analysis.declared.has(id))) found.push({ node: path.node, parent: path.parent, path });
+    },
+    ClassDeclaration(path) {
+      if (path.node.id != null && analysis.declared.has(path.node.id)) found.push({ node: path.node, parent: path.parent, path });
+    },
+  });
+  return found;
+}
+
+function declarationsByNode(declarations: Declaration[]): Map<t.Node, Declaration> {
+  return new Map(declarations.map((d) => [d.node, d]));
+}
+
+type Target = (captured: Captured) => t.MemberExpression;
+
+function convertDeclaration(analysis: Analysis, declaration: Declaration, target: Target): void {
+  const { node, parent } = declaration;
+  if (t.isClassDeclaration(node)) {
+    const captured = analysis.declared.get(node.id!)!;
+    const expression = t.classExpression(node.id, node.superClass, node.body, node.decorators ?? []);
+    replaceStatement(parent, node, [t.expressionStatement(t.assignmentExpression("=", target(captured), expression))]);
+    return;
+  }
+  // Loop heads whose bindings moved into a per-iteration scope object are converted there.
+  if (t.isForStatement(parent) && parent.init === node && analysis.blockScopes.has(parent)) return;
+  if (t.isForXStatement(parent) && parent.left === node && analysis.blockScopes.has(parent)) return;
+  const { statements, hoistedVars, expressions } = convertDeclarators(analysis, node, target);
+  if (t.isForStatement(parent) && parent.init === node) {
+    // `var` in a for head: non-captured names are declared by a `var` before the loop.
+    parent.init = expressions.length === 0 ? null : sequence(expressions);
+    if (hoistedVars.length > 0) declareVarsBefore(declaration, hoistedVars);
+    return;
+  }
+  if (t.isForXStatement(parent) && parent.left === node) {
+    parent.left = patternWithTargets(analysis, node.declarations[0]!.id, target) as t.LVal;
+    if (hoistedVars.length > 0) declareVarsBefore(declaration, hoistedVars);
+    return;
+  }
+  replaceStatement(parent, node, statements);
+}
+
+function declareVarsBefore(declaration: Declaration, names: string[]): void {
+  const statement = declaration.path.parentPath!.getStatementParent()!;
+  statement.insertBefore(t.variableDeclaration("var", names.map((n) => t.variableDeclarator(t.identifier(n)))));
+}
+
+function replaceStatement(parent: t.Node, node: t.Statement, statements: t.Statement[]): void {
+  const list = t.isSwitchCase(parent) ? parent.consequent : (parent as { body?: unknown }).body;
+  if (Array.isArray(list)) {
+    list.splice(list.indexOf(node), 1, ...statements);
+    return;
+  }
+  replaceIn(parent, node, statements.length === 1 ? statements[0]! : t.blockStatement(statements));
+}
+
+interface Converted {
+  statements: t.Statement[];
+  /** `var` names that stay ordinary (declared separately). */
+  hoistedVars: string[];
+  /** The same, as expressions (for loop heads). */
+  expressions: t.Expression[];
+}
+
+function convertDeclarators(analysis: Analysis, node: t.VariableDeclaration, target: Target): Converted {
+  const out: Converted = { statements: [], hoistedVars: [], expressions: [] };
+  for (const declarator of node.declarations) {
+    const ids = Object.values(t.getBindingIdentifiers(declarator.id, false) as Record<string, t.Identifier | t.Identifier[]>).flat();
+    const captured = ids.filter((id) => analysis.declared.has(id));
+    if (captured.length === 0) {
+      out.statements.push(t.variableDeclaration(node.kind, [declarator]));
+      if (node.kind === "var") out.hoistedVars.push(...ids.map((id) => id.name));
+      if (declarator.init != null) out.expressions.push(t.assignmentExpression("=", declarator.id as t.LVal, declarator.init));
+      continue;
+    }
+    const plain = ids.filter((id) => !analysis.declared.has(id)).map((id) => id.name);
+    if (plain.length > 0) {
+      const kind = node.kind === "var" ? "var" : "let";
+      out.statements.push(t.variableDeclaration(kind, plain.map((n) => t.variableDeclarator(t.identifier(n)))));
+      if (kind === "var") out.hoistedVars.push(...plain);
+      else out.hoistedVars.push(...plain); // loop heads: only `var` reaches here
+    }
+    if (declarator.init == null && node.kind === "var") continue;
+    const init = declarator.init ?? t.unaryExpression("void", t.numericLiteral(0));
+    const assignment = t.assignmentExpression("=", patternWithTargets(analysis, declarator.id, target) as t.LVal, init);
+    out.statements.push(t.expressionStatement(assignment));
+    out.expressions.push(assignment);
+  }
+  return out;
+}
+
+/** A copy of a binding pattern whose captured identifiers are replaced by their members. */
+function patternWithTargets(analysis: Analysis, id: t.Node, target: Target): t.Node {
+  const map = (node: t.Node): t.Node => {
+    if (t.isIdentifier(node)) {
+      const captured = analysis.declared.get(node);
+      return captured === undefined ? node : target(captured);
+    }
+    if (t.isObjectPattern(node)) {
+      return t.objectPattern(
+        node.properties.map((property) =>
+          t.isRestElement(property)
+            ? t.restElement(map(property.argument) as t.Identifier)
+            : t.objectProperty(property.key, map(property.value) as t.Expression, property.computed, false),
+        ),
+      );
+    }
+    if (t.isArrayPattern(node)) return t.arrayPattern(node.elements.map((e) => (e === null ? null : (map(e) as t.PatternLike))));
+    if (t.isAssignmentPattern(node)) return t.assignmentPattern(map(node.left) as t.AssignmentPattern["left"], node.right);
+    if (t.isRestElement(node)) return t.restElement(map(node.argument) as t.Identifier);
+    return node;
+  };
+  return map(id);
+}
+
+function sequence(expressions: t.Expression[]): t.Expression {
+  return expressions.length === 1 ? expressions[0]! : t.sequenceExpression(expressions);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Block scope objects
+
+function createBlockScope(
+  analysis: Analysis,
+  scope: ScopeObject,
+  creation: () => t.ObjectExpression,
+  prelude: (container: t.Node) => t.Statement[],
+  declarations: Map<t.Node, Declaration>,
+  target: Target,
+): void {
+  const node = scope.node;
+  const name = scope.name!;
+  if (t.isBlockStatement(node) || t.isProgram(node)) {
+    prelude(node).unshift(constDeclaration(name, creation()));
+  } else if (t.isCatchClause(node)) {
+    prelude(node.body).unshift(constDeclaration(name, creation()));
+  } else if (t.isForStatement(node)) {
+    // A fresh copy per iteration, made before the update (CreatePerIterationEnvironment).
+    const init = node.init;
+    const heads: t.Expression[] = [t.assignmentExpression("=", t.cloneNode(name), creation())];
+    if (t.isVariableDeclaration(init)) heads.push(...convertDeclarators(analysis, init, target).expressions);
+    else if (init != null) heads.push(init);
+    node.init = sequence(heads);
+    const copy = t.objectExpression([
+      ...(parentOf(analysis, scope) === null ? [] : [t.objectProperty(t.identifier("$parent"), memberOf(t.cloneNode(name), "$parent"))]),
+      ...[...scope.members.keys()].map((m) =>
+        t.objectProperty(t.isValidIdentifier(m, false) ? t.identifier(m) : t.stringLiteral(m), memberOf(t.cloneNode(name), m)),
+      ),
+    ]);
+    const renew = t.assignmentExpression("=", t.cloneNode(name), copy);
+    node.update = node.update == null ? renew : t.sequenceExpression([renew, node.update]);
+    wrapStatement(scope.path, [t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(name))])]);
+  } else if (t.isForInStatement(node) || t.isForOfStatement(node)) {
+    const left = node.left as t.VariableDeclaration;
+    const value = analysis.program.scope.generateUidIdentifier("value");
+    const pattern = left.declarations[0]!.id;
+    node.left = t.variableDeclaration(left.kind, [t.variableDeclarator(value)]);
+    const assign = t.expressionStatement(t.assignmentExpression("=", patternWithTargets(analysis, pattern, target) as t.LVal, t.cloneNode(value)));
+    node.body = t.blockStatement([constDeclaration(name, creation()), assign, node.body]);
+    void declarations;
+  } else if (t.isSwitchStatement(node)) {
+    wrapStatement(scope.path, [constDeclaration(name, creation())]);
+  } else {
+    throw scope.path.buildCodeFrameError(`spickle: internal error: scope object for ${node.type}`);
+  }
+}
+
+/** Replaces the statement (with its labels) by `{ before…; statement }`. */
+function wrapStatement(path: NodePath, before: t.Statement[]): void {
+  let statement: NodePath = path;
+  while (statement.parentPath?.isLabeledStatement()) statement = statement.parentPath;
+  const block = t.blockStatement([...before, statement.node as t.Statement]);
+  replaceIn(statement.parent!, statement.node, block);
+}
