@@ -1,14 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { compile } from "@spickle/transform";
-import * as runtime from "@spickle/runtime";
-import { frameStack } from "@spickle/runtime";
-import { dumps, loads, ReferenceTable } from "@spickle/pickle";
+import { dumps, loads } from "@spickle/pickle";
 
 // Suspended generators round-trip through snapshots: at every suspension point, the whole
 // generator (its yield* stack, locals, try state, serializable iterators) is dumped and loaded,
-// and the loaded copy finishes exactly as the original would have. Functions are passed by
-// reference here (closures by value belong to the closures work).
+// and the loaded copy finishes exactly as the original would have. Its functions are closures of
+// the loaded module, re-created from (module, function id, scope).
 const source = `
 export function* inner(items: number[]) {
   let sum = 0;
@@ -43,14 +41,6 @@ function drain(gen: Iterator<unknown>, sends: (i: number) => unknown): unknown[]
   return out;
 }
 
-/** A table naming every function the frames use, as a module would export them. */
-function tableFor(gen: object, exports: Record<string, unknown>): ReferenceTable {
-  const functions: Record<string, unknown> = { ...exports };
-  frameStack(gen).forEach((frame, i) => {
-    functions[`body${i}_${frame.fn.name}`] = frame.body;
-  });
-  return new ReferenceTable().addModule("@spickle/runtime", runtime).addModule("test:gens", functions);
-}
 
 describe("suspended generators in snapshots", () => {
   test("at every suspension point the loaded copy continues exactly", async () => {
@@ -62,8 +52,7 @@ describe("suspended generators in snapshots", () => {
     for (let k = 1; k < expected.length; k++) {
       const gen = outer(["a", "b", "c"]);
       for (let i = 0; i < k; i++) gen.next(sends(i));
-      const table = tableFor(gen, m);
-      const copy = loads(dumps(gen, { table }), { table }) as Iterator<unknown>;
+      const copy = loads(dumps(gen)) as Iterator<unknown>;
       expect(copy === gen).toBe(false);
       expect(drain(copy, (i) => sends(i + k))).toEqual(expected.slice(k));
       // the original is untouched by dumping
@@ -84,8 +73,7 @@ describe("suspended generators in snapshots", () => {
     }
     const gen = g(native());
     expect(gen.next()).toEqual({ value: 1, done: false });
-    const table = tableFor(gen, { g });
-    expect(() => dumps(gen, { table })).toThrow(
+    expect(() => dumps(gen)).toThrow(
       "cannot serialize Generator at root.frame.locals.it: a native generator's state is not observable (compile its module with spickle)",
     );
     expect(gen.next()).toEqual({ value: "native done", done: true });
@@ -96,8 +84,7 @@ describe("suspended generators in snapshots", () => {
     const { outer } = m;
     const gen = outer(["x"]);
     gen.next();
-    const table = tableFor(gen, m);
-    const [a, b] = loads(dumps([gen, gen], { table }), { table }) as [object, object];
+    const [a, b] = loads(dumps([gen, gen])) as [object, object];
     expect(a).toBe(b);
   });
 });

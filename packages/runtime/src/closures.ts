@@ -47,6 +47,14 @@ export function closure<F extends Function>(fn: F, site: Function, scope: Scope 
   return fn;
 }
 
+/** The registry of the module instance most recently loaded under each id: where a snapshot's
+ * functions are re-created when their module is used by reference ("live"). */
+const liveRegistries = new Map<string, SiteRegistry>();
+
+export function liveRegistry(moduleId: string): SiteRegistry | undefined {
+  return liveRegistries.get(moduleId);
+}
+
 /** Registers a module instance's sites (called at the top of every compiled module): factories
  * by id, and the module-level function declarations by id (tagged here, with scope null). */
 export function registerSites(
@@ -55,6 +63,7 @@ export function registerSites(
   declarations: Record<string, Function> = {},
 ): SiteRegistry {
   const registry = new SiteRegistry(moduleId);
+  liveRegistries.set(moduleId, registry);
   for (const id of Object.keys(factories)) {
     const factory = factories[id]!;
     registry.factories.set(id, factory);

@@ -30,6 +30,6 @@ export {
 } from "./lowering.js";
 // closures as data
 export {
-  SITE, SCOPE, SiteRegistry, closure, registerSites, closureOf, recreate, defineAccessor, accessorOf,
+  SITE, SCOPE, SiteRegistry, closure, registerSites, liveRegistry, closureOf, recreate, defineAccessor, accessorOf,
   bind, boundOf, rebind, type Scope, type Factory, type ClosureData, type BoundData,
 } from "./closures.js";

@@ -1,10 +1,12 @@
-// The runtime's kinds are built in: compiled generators and their frames, and the runtime's own
+// The runtime's kinds are built in: compiled generators and their frames, closures and bound
+// functions of compiled code, and the runtime's own
 // classes (serializable iterators, and later tasklets and channels) by reference to the
 // @spickle/runtime module, which every process that decodes a snapshot has loaded.
 import * as runtime from "@spickle/runtime";
 import { defaultHandlers } from "../handlers.js";
 import { defaultReferenceTable } from "../reference-table.js";
+import { boundHandler, closureHandler } from "./functions.js";
 import { frameHandler, generatorHandler } from "./generators.js";
 
-defaultHandlers.add(generatorHandler).add(frameHandler);
+defaultHandlers.add(generatorHandler).add(frameHandler).add(closureHandler).add(boundHandler);
 defaultReferenceTable.addModule("@spickle/runtime", runtime);

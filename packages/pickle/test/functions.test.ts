@@ -1,0 +1,89 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { compile } from "@spickle/transform";
+import { dumps, loads } from "@spickle/pickle";
+
+// Functions of compiled code in snapshots: closures as (module, function id, scope) re-created by
+// their module's factory, bound functions as (target, this, args). The module is used by
+// reference: the loading process has it loaded.
+const source = `
+export function makeCounter(step: number) {
+  let count = 0;
+  return { inc: () => (count += step), read: () => count };
+}
+export function* ticker(label: string) {
+  let n = 0;
+  const stamp = (x: number) => \`\${label}:\${x}:\${n}\`;
+  for (const x of [1, 2, 3, 4]) {
+    n += x;
+    yield stamp(x);
+  }
+  return stamp(0);
+}
+export function greet(this: { name: string }, greeting: string, punct: string) {
+  return \`\${greeting}, \${this.name}\${punct}\`;
+}
+export const bound = greet.bind({ name: "Ada" }, "Hello");
+`;
+
+const dir = new URL("./.gen/", import.meta.url);
+const modulePath = fileURLToPath(new URL("functions-program.mjs", dir));
+
+async function load() {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(modulePath, compile(source, { filename: "program.ts", moduleId: "test/program.ts" }).code);
+  return import(modulePath);
+}
+
+describe("functions of compiled code in snapshots", () => {
+  test("closures that share a captured variable still share it after loading", async () => {
+    const { makeCounter } = await load();
+    const counter = makeCounter(5);
+    counter.inc();
+    const copy = loads(dumps(counter)) as { inc(): number; read(): number };
+    expect(copy.inc).not.toBe(counter.inc);
+    expect(copy.read()).toBe(5);
+    expect(copy.inc()).toBe(10);
+    expect(copy.read()).toBe(10); // the copies share one scope …
+    expect(counter.read()).toBe(5); // … which is not the original's
+  });
+
+  test("a module-level function is the module's own; a bound function keeps what it binds", async () => {
+    const { greet, bound } = await load();
+    const [g, b] = loads(dumps([greet, bound])) as [Function, (p: string) => string];
+    expect(g).toBe(greet);
+    expect(b).not.toBe(bound);
+    expect(b("!")).toBe("Hello, Ada!");
+  });
+
+  test("a suspended generator with closures continues in another process", async () => {
+    const { ticker } = await load();
+    const gen = ticker("t");
+    expect([gen.next().value, gen.next().value]).toEqual(["t:1:1", "t:2:3"]);
+    const snapshot = fileURLToPath(new URL("ticker.snapshot", dir));
+    writeFileSync(snapshot, dumps(gen));
+    const pickle = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+    const script = `
+      await import(${JSON.stringify(modulePath)});
+      const { loads } = await import(${JSON.stringify(pickle)});
+      const gen = loads((await import("node:fs")).readFileSync(${JSON.stringify(snapshot)}));
+      console.log(JSON.stringify([...gen, gen.next()]));`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(JSON.parse(output)).toEqual(["t:3:6", "t:4:10", { done: true }]);
+    expect([...gen]).toEqual(["t:3:6", "t:4:10"]);
+  });
+
+  test("a function whose module is not loaded fails clearly on load", async () => {
+    const { makeCounter } = await load();
+    const bytes = dumps(makeCounter(1));
+    const pickle = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+    const script = `
+      const { loads } = await import(${JSON.stringify(pickle)});
+      try { loads(Buffer.from(${JSON.stringify(Buffer.from(bytes).toString("base64"))}, "base64")); }
+      catch (e) { console.log(e.message); }`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(output.trim()).toBe("the snapshot needs function test/program.ts#makeCounter.inc, but module test/program.ts is not loaded");
+  });
+});
