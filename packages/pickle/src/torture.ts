@@ -59,6 +59,7 @@ function roundTripFrame(frame: Frame): void {
     describe: (value) => ({ create: [value.index] }),
     create: ([index]) => new Handle(index as number),
   };
+  owned.add(state);
   owned.add(state.l as object);
   if (state.pending !== null) owned.add(state.pending as object);
   const bytes = encodeGraph(state, { handlers: [handleHandler, handler] });

@@ -10,18 +10,37 @@ export const SYNC = Symbol("spickle.sync");
 
 const dataClasses = new Map<string, new (...args: never[]) => object>();
 
-/** Declares a runtime class whose instances are plain data, under a stable name. */
-export function registerDataClass(cls: new (...args: never[]) => object, name: string = cls.name): void {
+/** Declares a runtime class whose instances are plain data, under a stable name.
+ *
+ * By default its instances are *values* owned by whatever holds them (a serializable iterator
+ * or a suspension op belongs to the one frame that delegates to it), so copying a frame's private
+ * state copies them too. `shared: true` declares objects that are referenced by identity from
+ * many places (tasklets, schedulers, channels, locks): a frame's copy keeps pointing at the same
+ * one, exactly as it does for user objects. Both kinds are pickled the same way (fields). */
+export function registerDataClass(
+  cls: new (...args: never[]) => object,
+  name: string = cls.name,
+  options: { shared?: boolean } = {},
+): void {
   const existing = dataClasses.get(name);
   if (existing !== undefined && existing !== cls) throw new Error(`spickle: data class name ${name} taken`);
   dataClasses.set(name, cls);
-  Object.defineProperty(cls.prototype, DATA_CLASS_NAME, { value: name });
+  Object.defineProperty(cls.prototype, options.shared === true ? SHARED_CLASS_NAME : DATA_CLASS_NAME, { value: name });
 }
 const DATA_CLASS_NAME = Symbol("spickle.dataClassName");
+const SHARED_CLASS_NAME = Symbol("spickle.sharedDataClassName");
 
-/** The registered name of a runtime data object's class, or undefined for any other value. */
+/** The registered name of a runtime data object's class when its instances are values owned by
+ * whatever holds them; undefined for shared runtime objects (see `sharedDataClassName`) and for
+ * any other value. */
 export function dataClassName(value: object): string | undefined {
   return (value as { [DATA_CLASS_NAME]?: string })[DATA_CLASS_NAME];
+}
+
+/** The registered name of a shared runtime data object's class (a tasklet, scheduler, channel,
+ * lock: referenced by identity, never copied with a frame), or undefined. */
+export function sharedDataClassName(value: object): string | undefined {
+  return (value as { [SHARED_CLASS_NAME]?: string })[SHARED_CLASS_NAME];
 }
 
 export function dataClass(name: string): (new (...args: never[]) => object) | undefined {

@@ -33,3 +33,14 @@ export {
   SITE, SCOPE, SiteRegistry, closure, registerSites, liveRegistry, closureOf, recreate, defineAccessor, accessorOf,
   bind, boundOf, rebind, type Scope, type Factory, type ClosureData, type BoundData,
 } from "./closures.js";
+// tasklets
+export { sharedDataClassName } from "./data.js";
+export { Tasklet, TaskletExit, TaskletQueue, type TaskletStatus, type TimerEntry } from "./tasklets/tasklet.js";
+export {
+  Scheduler, DeadlockError, type SchedulerOptions, type PauseOptions, type ResumeOptions, type SchedulerState,
+  type HostHandler, type ErrorReporter,
+} from "./tasklets/scheduler.js";
+export { Op, ScheduleOp, SleepOp, IoOp, HostCallOp, schedule, sleep, io, hostCall } from "./tasklets/ops.js";
+export { Channel, ChannelClosedError, SendOp, ReceiveOp, ReceiveAllOp } from "./tasklets/channel.js";
+export { Lock, AcquireOp } from "./tasklets/lock.js";
+export { captureGraph, restoreGraph, type GraphData, type GraphObject, type GraphValue } from "./tasklets/capture.js";

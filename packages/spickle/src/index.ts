@@ -1,5 +1,18 @@
-// spickle's public API. (Tasklets, checkpointing and remote calls join as they land.)
+// spickle's public API.
 
+// tasklets (Stackless model)
+export { Tasklet, Scheduler, Channel, ChannelClosedError, Lock, schedule, sleep, io, DeadlockError } from "@spickle/runtime";
+// checkpointing (sPickle's checkpointing example, typed)
+export {
+  CheckpointSupport,
+  runCheckpointable,
+  resumeCheckpoint,
+  resumeCheckpointWith,
+  type CheckpointOptions,
+  type CheckpointResult,
+  type ForkResult,
+} from "./checkpoint.js";
+// frames and pickling
 export {
   captureGenerator,
   restoreGenerator,
