@@ -115,7 +115,9 @@ function placeVehicle(fn: NodePath<t.Function>, vehicle: t.FunctionDeclaration):
     const arrow: NodePath<t.ArrowFunctionExpression> = enclosing;
     arrow.ensureBlock();
   }
-  const statement = fn.getStatementParent();
+  // The nearest statement, even a loop's lone body (getStatementParent would skip to the loop,
+  // outside the loop variable's scope); inserting before it turns such a body into a block.
+  const statement = fn.findParent((p) => p.isStatement());
   if (statement === null) throw fn.buildCodeFrameError("spickle: no statement encloses this generator");
   statement.insertBefore(vehicle);
 }

@@ -155,7 +155,15 @@ function* blockClosuresInNestedBlocks(): Generator<unknown, unknown, unknown> {
   return fns.map((f) => f());
 }
 
+function* generatorsMadeInABracelessLoopBody(): Generator<unknown, unknown, unknown> {
+  const made: (() => Generator<number>)[] = [];
+  for (const i of [1, 2, 3]) made.push(function* () { yield i * 10; });
+  yield made.length;
+  return made.map((g) => [...g()]);
+}
+
 export const cases: GenCase[] = [
+  { name: "generators made in a braceless loop body capture the loop variable", make: () => generatorsMadeInABracelessLoopBody() },
   { name: "per-iteration let captured by closures (0,1,2 not 3,3,3)", make: () => perIterationLet() },
   { name: "var loop variable is shared (3,3,3)", make: () => varIsShared() },
   { name: "per-iteration copy carries body mutations", make: () => perIterationCopyCarriesBodyMutations() },
