@@ -12,6 +12,7 @@
 // - A block's bindings are cleared when the block exits, so a frame keeps only live state.
 
 import { types as t, type NodePath } from "@babel/core";
+import { assignedIdentifiers } from "./bindings.js";
 
 type Scope = NodePath["scope"];
 type Binding = NonNullable<ReturnType<Scope["getBinding"]>>;
@@ -277,28 +278,6 @@ function replaceIdentifier(path: NodePath, replacement: t.Expression): void {
   path.replaceWith(replacement);
 }
 
-/** Identifier paths through which `violation` assigns `binding`. */
-function assignedIdentifiers(violation: NodePath, binding: Binding): NodePath[] {
-  if (violation.isVariableDeclarator() || violation.isFunctionDeclaration() || violation.isClassDeclaration()) {
-    return []; // re-declarations are converted with the declarations
-  }
-  let lval: NodePath | null = null;
-  if (violation.isAssignmentExpression()) lval = violation.get("left");
-  else if (violation.isUpdateExpression()) lval = violation.get("argument");
-  else if (violation.isForXStatement()) lval = violation.get("left");
-  if (lval === null || lval.isVariableDeclaration()) return [];
-  const name = binding.identifier.name;
-  if (lval.isIdentifier()) return lval.node.name === name ? [lval] : [];
-  const found: NodePath[] = [];
-  lval.traverse({
-    Identifier(id) {
-      if (id.node.name !== name || !id.isBindingIdentifier()) return;
-      if (id.parentPath.isMemberExpression() || (id.parentPath.isObjectProperty() && id.key === "key")) return;
-      if (id.scope.getBinding(name) === binding) found.push(id);
-    },
-  });
-  return found;
-}
 
 /** References to the generator's own `arguments` (also inside its arrows). */
 function argumentsReferences(fn: NodePath<t.Function>): NodePath[] {

@@ -3,6 +3,7 @@
 // normalizations that keep meaning (catch patterns, `.bind` calls).
 
 import { types as t, type NodePath } from "@babel/core";
+import { assignedIdentifiers } from "../bindings.js";
 import {
   addMember, addSpecial, inLoop, newScope, unitAt, unitOfNode,
   type ScopeModel, type ScopeObject,
@@ -472,27 +473,6 @@ function declaredIdentifiers(binding: Binding): t.Node[] {
   return ids;
 }
 
-/** Identifier paths through which `violation` assigns `binding` (declarations excluded). */
-function assignedIdentifiers(violation: NodePath, binding: Binding): NodePath[] {
-  if (violation.isVariableDeclarator() || violation.isFunctionDeclaration() || violation.isClassDeclaration()) return [];
-  let lval: NodePath | null = null;
-  if (violation.isAssignmentExpression()) lval = violation.get("left");
-  else if (violation.isUpdateExpression()) lval = violation.get("argument");
-  else if (violation.isForXStatement()) lval = violation.get("left");
-  if (lval === null || lval.isVariableDeclaration()) return [];
-  const name = binding.identifier.name;
-  if (lval.isIdentifier()) return lval.node.name === name ? [lval] : [];
-  const found: NodePath[] = [];
-  lval.traverse({
-    Identifier(id) {
-      if (id.node.name !== name) return;
-      if (id.parentPath.isMemberExpression({ property: id.node }) && !id.parentPath.node.computed) return;
-      if (id.parentPath.isObjectProperty() && id.key === "key" && !id.parentPath.node.computed) return;
-      if (id.scope.getBinding(name) === binding) found.push(id);
-    },
-  });
-  return found;
-}
 
 // ---------------------------------------------------------------------------------------------
 // `this`, `arguments`, `new.target` seen from lifted arrows
