@@ -4,6 +4,7 @@ import "./runtime/index.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
 import { encodeGraph, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
+import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./runtime/modules.js";
 
 export { encodeGraph, Encoder, type EncodeOptions } from "./encoder.js";
 export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
@@ -18,19 +19,25 @@ export {
 export { crc32 } from "./crc32.js";
 export { setTortureMode, tortureRequested } from "./torture.js";
 
-export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions {
+export { type ModuleMode, type SerializableModules } from "./runtime/modules.js";
+
+export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */
   header?: Record<string, unknown>;
 }
 
-export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions {}
+export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions, ModuleLoadOptions {}
 
 /** Serializes a value graph into snapshot bytes. */
 export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
-  return encodeSnapshot({ header: options.header, body: encodeGraph(value, options) }, options);
+  const { result: body, modules } = withDumpOptions(options, () => encodeGraph(value, options));
+  // The module table: ids, source hashes and whether each module's code is in the snapshot.
+  const header = modules.length > 0 ? { modules: modules.map((m) => [m.id, m.hash, m.byValue]), ...options.header } : options.header;
+  return encodeSnapshot({ header, body }, options);
 }
 
 /** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */
 export function loads(bytes: Uint8Array, options: LoadOptions = {}): unknown {
-  return decodeGraph(decodeSnapshot(bytes, options).body, options);
+  const { body } = decodeSnapshot(bytes, options);
+  return withLoadOptions(options, () => decodeGraph(body, options));
 }

@@ -62,8 +62,19 @@ export function registerSites(
   factories: Record<string, Factory>,
   declarations: Record<string, Function> = {},
 ): SiteRegistry {
-  const registry = new SiteRegistry(moduleId);
+  const registry = registerSitesOf(moduleId, factories, declarations);
   liveRegistries.set(moduleId, registry);
+  return registry;
+}
+
+/** As `registerSites`, for a module instance rebuilt from a snapshot: its registry does not
+ * become the live one of its id. */
+export function registerSitesOf(
+  moduleId: string,
+  factories: Record<string, Factory>,
+  declarations: Record<string, Function> = {},
+): SiteRegistry {
+  const registry = new SiteRegistry(moduleId);
   for (const id of Object.keys(factories)) {
     const factory = factories[id]!;
     registry.factories.set(id, factory);

@@ -31,8 +31,12 @@ export {
 // closures as data
 export {
   SITE, SCOPE, SiteRegistry, closure, registerSites, liveRegistry, closureOf, recreate, defineAccessor, accessorOf,
-  bind, boundOf, rebind, type Scope, type Factory, type ClosureData, type BoundData,
+  bind, boundOf, rebind, registerSitesOf, type Scope, type Factory, type ClosureData, type BoundData,
 } from "./closures.js";
+// module records
+export {
+  ModuleRecord, registerModule, liveModule, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type BindingKind,
+} from "./modules.js";
 // tasklets
 export { sharedDataClassName } from "./data.js";
 export { Tasklet, TaskletExit, TaskletQueue, type TaskletStatus, type TimerEntry } from "./tasklets/tasklet.js";

@@ -8,7 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type Tasklet } from "@spickle/runtime";
-import { defaultReferenceTable, dumps, loads, writeSnapshotFile } from "@spickle/pickle";
+import { defaultReferenceTable, dumps, loads, writeSnapshotFile, type SerializableModules } from "@spickle/pickle";
 
 export type ForkResult = { resumed: false; snapshot: Uint8Array } | { resumed: true; args: string[] };
 export type CheckpointResult = { resumed: false; path: string } | { resumed: true; args: string[] };
@@ -16,6 +16,8 @@ export type CheckpointResult = { resumed: false; path: string } | { resumed: tru
 interface CheckpointRequest {
   kind: "fork" | "file";
   path?: string;
+  /** Whether the caller named the path (else the host's checkpoint file, when set, is used). */
+  explicit?: boolean;
 }
 
 /** What a checkpointable program gets as `cp`: plain data, so it is part of every snapshot. */
@@ -36,9 +38,11 @@ export class CheckpointSupport {
   /** Like forkAndCheckpoint, but writes the snapshot to `path` (or the checkpoint file) atomically
    * and returns the path — not the bytes, so they do not linger in a frame and grow the next one. */
   checkpoint(path?: string): HostCallOp<CheckpointResult> {
+    // Without a path, the host's checkpoint file wins (a resumed program writes where the resume
+    // asked), then the one this program started with.
     const target = path ?? this.checkpointFile;
     if (target === null) throw new Error("spickle: checkpoint() needs a path (or a checkpoint file option)");
-    return hostCall<CheckpointResult>({ kind: "file", path: target } satisfies CheckpointRequest);
+    return hostCall<CheckpointResult>({ kind: "file", path: target, explicit: path !== undefined } satisfies CheckpointRequest);
   }
 }
 registerDataClass(CheckpointSupport, "spickle.CheckpointSupport", { shared: true });
@@ -49,6 +53,14 @@ export interface CheckpointOptions {
   checkpointFile?: string;
   /** HMAC key for signing snapshots (default: SPICKLE_KEY). */
   key?: string;
+  /** Extra snapshot header fields (the CLI records `entry`, the script's absolute path). */
+  header?: Record<string, unknown>;
+  /** Which compiled modules a checkpoint carries by value (default: all). */
+  serializableModules?: SerializableModules;
+  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates first). */
+  writeFile?: (path: string, bytes: Uint8Array) => void;
+  /** Called with the scheduler once it runs (the CLI's `--checkpoint-every` pauses it). */
+  onStart?: (scheduler: Scheduler) => void;
 }
 
 export type CheckpointableMain<A extends string[], R> = (cp: CheckpointSupport, ...args: A) => Iterator<unknown, R, unknown>;
@@ -60,7 +72,9 @@ export function runCheckpointable<A extends string[], R>(
   ...args: A
 ): Promise<R> {
   const scheduler = new Scheduler({ host: checkpointHost(options) });
-  return scheduler.run(main as (...all: unknown[]) => Iterator<unknown, R, unknown>, new CheckpointSupport(options.checkpointFile ?? null), ...args);
+  const done = scheduler.run(main as (...all: unknown[]) => Iterator<unknown, R, unknown>, new CheckpointSupport(options.checkpointFile ?? null), ...args);
+  options.onStart?.(scheduler);
+  return done;
 }
 
 /** Continues a checkpointed program (from its bytes or its file) in this process. */
@@ -71,20 +85,32 @@ export function resumeCheckpoint(snapshot: Uint8Array | string, ...args: string[
 /** resumeCheckpoint with options (a key, or a new default checkpoint file). */
 export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string, ...args: string[]): Promise<unknown> {
   const bytes = typeof snapshot === "string" ? readFileSync(snapshot) : snapshot;
-  const scheduler = loads(bytes, { key: options.key });
+  // Fresh module instances: the program continues with the snapshot's module state, never this
+  // process's own copy (DESIGN.md decision 6).
+  const scheduler = loads(bytes, { key: options.key, modules: "fresh" });
   if (!(scheduler instanceof Scheduler)) throw new Error("spickle: this snapshot does not hold a checkpointed program");
-  return scheduler.resume({ host: checkpointHost(options), hostResult: { value: { resumed: true, args } } });
+  const done = scheduler.resume({ host: checkpointHost(options), hostResult: { value: { resumed: true, args } } });
+  options.onStart?.(scheduler);
+  return done;
+}
+
+/** The snapshot of a paused scheduler, with the checkpoint header (`caller`: the tasklet that
+ * asked for it, if one did). */
+export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions, caller?: Tasklet): Uint8Array {
+  return dumps(scheduler, {
+    key: options.key,
+    serializableModules: options.serializableModules,
+    header: { ...options.header, kind: "checkpoint", tasklets: scheduler.live, ...(caller ? { caller: caller.name } : {}) },
+  });
 }
 
 function checkpointHost(options: CheckpointOptions) {
   return (request: unknown, caller: Tasklet, scheduler: Scheduler): ForkResult | CheckpointResult => {
-    const { kind, path } = request as CheckpointRequest;
-    const snapshot = dumps(scheduler, {
-      key: options.key,
-      header: { kind: "checkpoint", tasklets: scheduler.live, caller: caller.name },
-    });
+    const { kind, explicit } = request as CheckpointRequest;
+    const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path;
+    const snapshot = checkpointBytes(scheduler, options, caller);
     if (kind === "fork") return { resumed: false, snapshot };
-    writeSnapshotFile(path!, snapshot);
+    (options.writeFile ?? writeSnapshotFile)(path!, snapshot);
     return { resumed: false, path: path! };
   };
 }

@@ -9,6 +9,7 @@ import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
 import { closuresPlugin } from "./passes/closures/index.js";
 import { liftBodies } from "./passes/lift.js";
+import { modulePlugin } from "./passes/module.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
 import { redirectHelpers, regeneratorPlugin } from "./passes/regenerator.js";
 import { RUNTIME_SPECIFIER } from "./passes/runtime-ref.js";
@@ -75,6 +76,14 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     {
       plugins: [
         closuresPlugin({ moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier }),
+      ],
+    },
+    {
+      plugins: [
+        modulePlugin({
+          moduleId: options.moduleId, filename, source, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
+          sourceMaps: options.sourceMaps ?? true,
+        }),
       ],
     },
   ];

@@ -7,6 +7,7 @@ import { defaultHandlers } from "../handlers.js";
 import { defaultReferenceTable } from "../reference-table.js";
 import { boundHandler, closureHandler } from "./functions.js";
 import { frameHandler, generatorHandler } from "./generators.js";
+import { moduleHandler } from "./modules.js";
 
-defaultHandlers.add(generatorHandler).add(frameHandler).add(closureHandler).add(boundHandler);
+defaultHandlers.add(generatorHandler).add(frameHandler).add(closureHandler).add(boundHandler).add(moduleHandler);
 defaultReferenceTable.addModule("@spickle/runtime", runtime);

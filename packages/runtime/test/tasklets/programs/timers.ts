@@ -1,18 +1,22 @@
 import { Channel, Tasklet, schedule, sleep } from "@spickle/runtime";
 
-export function* sleeper(log: string[], ms: number, tag: string) {
+export function* sleeper(log: string[], ms: number, tag: string, done?: Channel<string>) {
   yield* sleep(ms);
   log.push(tag);
+  if (done !== undefined) yield* done.send(tag);
 }
 
-// Timers wake in due order, whatever the creation order.
+// Timers wake in due order, whatever the creation order. The gaps (60 ms) are far wider than the
+// time it takes the sleepers to start, and main waits for all of them rather than for a fixed
+// time, so a loaded machine (or a second scheduler sharing the event loop) cannot reorder them.
 export function* timerOrder() {
   const log: string[] = [];
-  new Tasklet(sleeper, log, 30, "30ms");
-  new Tasklet(sleeper, log, 10, "10ms");
-  new Tasklet(sleeper, log, 20, "20ms");
-  new Tasklet(sleeper, log, 0, "0ms");
-  yield* sleep(45);
+  const done = new Channel<string>();
+  new Tasklet(sleeper, log, 180, "180ms", done);
+  new Tasklet(sleeper, log, 60, "60ms", done);
+  new Tasklet(sleeper, log, 120, "120ms", done);
+  new Tasklet(sleeper, log, 0, "0ms", done);
+  for (let i = 0; i < 4; i++) yield* done.receive();
   log.push("main");
   return log;
 }

@@ -1,0 +1,224 @@
+// Modules by value. A function of a compiled module is written with a reference to its module
+// record; the record (id, hash, restore form, source map, binding kinds, imports/exports and the
+// references of each site) is written once per snapshot. The values of the module-level bindings
+// a function references (cloudpickle-style: only those; imports are references to the exporter's
+// bindings) travel with the function, each (module, binding) once per snapshot; bindings that hold
+// other functions pull in what those reference, as the encoder reaches them.
+//
+// Loading: in "live" mode (the default) a loaded module instance with the same id and hash is used
+// as it is (its current state; nothing is written into it); otherwise, and always in "fresh" mode,
+// a new instance is rebuilt from the restore form and the snapshot's binding values are written
+// into it. `allowCode: false` refuses any snapshot that carries a module's code.
+
+import { liveModule, ModuleRecord, restoreModule, type ModuleInfo, type ModuleLink } from "@spickle/runtime";
+import { SnapshotError } from "../errors.js";
+import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
+
+export type ModuleMode = "live" | "fresh";
+
+/** Which compiled modules go by value: every one (default), a list of ids, or a predicate. */
+export type SerializableModules = boolean | readonly string[] | ((id: string) => boolean);
+
+export interface ModuleDumpOptions {
+  serializableModules?: SerializableModules;
+}
+
+export interface ModuleLoadOptions {
+  /** "live" (default): reuse a loaded instance with the same id and hash; "fresh": always
+   * rebuild module instances from the snapshot. */
+  modules?: ModuleMode;
+}
+
+interface DumpState {
+  byValue: (id: string) => boolean;
+  /** `record\0name` pairs already written. */
+  written: Map<ModuleRecord, Set<string>>;
+  modules: Map<ModuleRecord, boolean>;
+}
+
+interface LoadState {
+  mode: ModuleMode;
+  fresh: WeakSet<ModuleRecord>;
+}
+
+let pendingDump: ModuleDumpOptions | undefined;
+let pendingLoad: ModuleLoadOptions | undefined;
+const dumpStates = new WeakMap<object, DumpState>();
+const loadStates = new WeakMap<object, LoadState>();
+
+/** The module table of a snapshot header: every compiled module a snapshot's functions come from. */
+export interface ModuleTableEntry {
+  id: string;
+  hash: string;
+  byValue: boolean;
+}
+
+/** Runs `fn` (one synchronous encode) with these module options; also returns the modules the
+ * encode met (for the snapshot header). */
+export function withDumpOptions<T>(options: ModuleDumpOptions, fn: () => T): { result: T; modules: ModuleTableEntry[] } {
+  const previous = pendingDump;
+  const met = new Map<ModuleRecord, boolean>();
+  pendingDump = { ...options, met } as ModuleDumpOptions;
+  try {
+    const result = fn();
+    return { result, modules: [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue })) };
+  } finally {
+    pendingDump = previous;
+  }
+}
+
+/** Runs `fn` (one synchronous decode) with these module options. */
+export function withLoadOptions<T>(options: ModuleLoadOptions, fn: () => T): T {
+  const previous = pendingLoad;
+  pendingLoad = options;
+  try {
+    return fn();
+  } finally {
+    pendingLoad = previous;
+  }
+}
+
+function predicate(option: SerializableModules | undefined): (id: string) => boolean {
+  if (option === undefined || option === true) return () => true;
+  if (option === false) return () => false;
+  if (typeof option === "function") return option;
+  const set = new Set(option);
+  return (id) => set.has(id);
+}
+
+function dumpState(ctx: EncodeContext): DumpState {
+  let s = dumpStates.get(ctx);
+  if (s === undefined) {
+    const met = (pendingDump as { met?: Map<ModuleRecord, boolean> } | undefined)?.met;
+    s = { byValue: predicate(pendingDump?.serializableModules), written: new Map(), modules: met ?? new Map() };
+    dumpStates.set(ctx, s);
+  }
+  return s;
+}
+
+function loadState(ctx: DecodeContext): LoadState {
+  let s = loadStates.get(ctx);
+  if (s === undefined) {
+    s = { mode: pendingLoad?.modules ?? "live", fresh: new WeakSet() };
+    loadStates.set(ctx, s);
+  }
+  return s;
+}
+
+/** Whether `record` goes by value in this encode. */
+export function byValue(record: ModuleRecord, ctx: EncodeContext): boolean {
+  const s = dumpState(ctx);
+  let v = s.modules.get(record);
+  if (v === undefined) s.modules.set(record, (v = s.byValue(record.id)));
+  return v;
+}
+
+/** Binding-write items: ["b", record, name, value] | ["u", record, name] (uninitialized) |
+ * ["l", record, specifier, link]. */
+type Item = unknown[];
+
+/** The module-level state a function of `record`'s site `siteId` needs, not yet written. */
+export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeContext): Item[] {
+  const s = dumpState(ctx);
+  const items: Item[] = [];
+  const queue: [ModuleRecord, string][] = (Object.hasOwn(record.info.refs, siteId) ? record.info.refs[siteId]! : []).map((n) => [record, n]);
+  while (queue.length > 0) {
+    const [r, name] = queue.shift()!;
+    let written = s.written.get(r);
+    if (written === undefined) s.written.set(r, (written = new Set()));
+    if (written.has(name)) continue;
+    written.add(name);
+    const imp = Object.hasOwn(r.info.imports, name) ? r.info.imports[name] : undefined;
+    if (imp !== undefined) {
+      const [spec, imported] = imp;
+      const link = r.resolve(spec);
+      if (link === undefined) continue; // a package or builtin: required on restore
+      const dep = typeof link === "string" ? liveModule(link) : link;
+      if (dep === undefined) continue;
+      const depByValue = byValue(dep, ctx);
+      items.push(["l", r, spec, depByValue ? dep : dep.id]);
+      if (!depByValue) continue;
+      if (imported === "*") {
+        for (const e of dep.exportNames()) {
+          const at = dep.exportedBinding(e);
+          if (at !== undefined) queue.push(at);
+        }
+        continue;
+      }
+      const at = dep.exportedBinding(imported);
+      if (at === undefined) continue;
+      if (at[0] !== dep) {
+        // a re-export: link the chain so the restored instance can follow it
+        linkChain(dep, imported, items, ctx);
+      }
+      queue.push(at);
+      continue;
+    }
+    if (r.initialized(name)) items.push(["b", r, name, r.read(name)]);
+    else items.push(["u", r, name]);
+  }
+  return items;
+}
+
+function linkChain(from: ModuleRecord, name: string, items: Item[], ctx: EncodeContext): void {
+  let r: ModuleRecord | undefined = from;
+  const seen = new Set<ModuleRecord>();
+  while (r !== undefined && !seen.has(r)) {
+    seen.add(r);
+    const e: string | [string, string] | undefined = Object.hasOwn(r.info.exports, name) ? r.info.exports[name] : undefined;
+    let spec: string | undefined;
+    if (Array.isArray(e)) {
+      spec = e[0];
+      name = e[1];
+    } else if (e === undefined) {
+      spec = r.info.stars.find((s) => {
+        const d = r!.resolve(s);
+        const rec = typeof d === "string" ? liveModule(d) : d;
+        return rec?.exportedBinding(name) !== undefined;
+      });
+    }
+    if (spec === undefined) return;
+    const link: ModuleLink | undefined = r.resolve(spec);
+    const dep: ModuleRecord | undefined = typeof link === "string" ? liveModule(link) : link;
+    if (dep === undefined) return;
+    const v = byValue(dep, ctx);
+    items.push(["l", r, spec, v ? dep : dep.id]);
+    r = v ? dep : undefined;
+  }
+}
+
+/** Applies binding-write items to the module instances this load made fresh. */
+export function applyItems(items: Item[], ctx: DecodeContext): void {
+  const s = loadState(ctx);
+  for (const item of items) {
+    const r = item[1] as ModuleRecord;
+    if (!s.fresh.has(r)) continue;
+    if (item[0] === "b") r.write(item[2] as string, item[3]);
+    else if (item[0] === "l") r.links.set(item[2] as string, item[3] as ModuleLink);
+  }
+}
+
+export const moduleHandler: ObjectHandler<ModuleRecord> = {
+  kind: "spickle.module",
+  claims: (value) => value instanceof ModuleRecord,
+  describe: (record, ctx) => {
+    if (record.info.code === null) {
+      ctx.fail("module", record.info.restoreError ?? `module ${record.id} has no restore form`);
+    }
+    return { create: [record.info] };
+  },
+  create: ([info], ctx) => {
+    const i = info as ModuleInfo;
+    if (!ctx.allowCode) {
+      throw new SnapshotError(`the snapshot carries code (module ${i.id}) but code is not allowed (allowCode: false)`);
+    }
+    const s = loadState(ctx);
+    if (s.mode === "live") {
+      const live = liveModule(i.id, i.hash);
+      if (live !== undefined) return live;
+    }
+    const record = restoreModule(i);
+    s.fresh.add(record);
+    return record;
+  },
+};

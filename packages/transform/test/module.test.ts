@@ -1,0 +1,125 @@
+// Module records and restore forms: every compiled module registers at its top (id, hash,
+// restore form, binding kinds, imports/exports, each site's module-level references); its restore
+// form runs definitions only and reads imports live through `__spickle.imports`.
+
+import { createHash } from "node:crypto";
+import * as vm from "node:vm";
+import { describe, expect, test } from "vitest";
+import { compile } from "@spickle/transform";
+import * as runtime from "@spickle/runtime";
+import type { ModuleInfo } from "@spickle/runtime";
+
+const source = `
+import { helper } from "./b.js";
+import * as path from "node:path";
+console.log("top-level");
+let counter: number = 0;
+const cache = new Map<string, number>();
+const unrelated = { big: true };
+await Promise.resolve();
+export function inc(k: string) { counter++; cache.set(k, helper(counter)); return () => counter + cache.size; }
+export const arrow = (x: number) => x + counter;
+export default { made: counter };
+function* gen() { yield path.basename(import.meta.url); }
+export { gen as g };
+export { q as r } from "./d.js";
+export * from "./e.js";
+`;
+
+/** The info object of the registerModule call, evaluated with a stand-in runtime. */
+function infoOf(code: string): ModuleInfo {
+  let info: ModuleInfo | undefined;
+  const start = code.indexOf("_rt.registerModule(");
+  expect(start).toBeGreaterThanOrEqual(0);
+  // The info literal is the first argument: evaluate `registerModule(INFO, …)` with a stub.
+  const call = code.slice(start);
+  const end = call.indexOf("}, {\n  get ");
+  const literal = call.slice("_rt.registerModule(".length, end + 1);
+  info = vm.runInThisContext(`(${literal})`) as ModuleInfo;
+  return info;
+}
+
+describe("module records", () => {
+  const { code } = compile(source, { filename: "/src/a.ts", moduleId: "src/a.ts", sourceMaps: true });
+  const info = infoOf(code);
+
+  test("the module registers at its top, right after its sites, with id and source hash", () => {
+    const sites = code.indexOf("\nconst _sites = _rt.registerSites(");
+    const register = code.indexOf("\n_rt.registerModule(");
+    expect(sites).toBeGreaterThan(0);
+    expect(register).toBeGreaterThan(sites);
+    expect(register).toBeLessThan(code.indexOf('console.log("top-level")'));
+    expect(info.id).toBe("src/a.ts");
+    expect(info.hash).toBe(createHash("sha256").update(source).digest("hex"));
+    expect(code).toMatch(/}, _sites, import\.meta\);/);
+  });
+
+  test("bindings, imports, exports and references are recorded", () => {
+    expect(info.vars).toEqual({ counter: "let", cache: "const", unrelated: "const", arrow: "const", _default: "const" });
+    expect(info.functions).toEqual(expect.arrayContaining(["inc", "gen"]));
+    expect(info.imports).toEqual({ helper: ["./b.js", "helper"], path: ["node:path", "*"] });
+    expect(info.exports).toEqual({ inc: "inc", arrow: "arrow", default: "_default", g: "gen", r: ["./d.js", "q"] });
+    expect(info.stars).toEqual(["./e.js"]);
+    expect(info.refs["src/a.ts#inc"]).toEqual(["cache", "counter", "helper", "inc"]);
+    expect(info.refs["src/a.ts#inc.<arrow>"]).toEqual(["cache", "counter"]);
+    expect(info.refs["src/a.ts#arrow"]).toEqual(["counter"]);
+    expect(info.refs["src/a.ts#gen"]).toEqual(expect.arrayContaining(["path"]));
+    for (const refs of Object.values(info.refs)) expect(refs).not.toContain("unrelated");
+    expect((info.map as { sources: string[] }).sources).toEqual(["/src/a.ts"]);
+  });
+
+  test("the restore form runs definitions only", () => {
+    const form = info.code!;
+    expect(form.startsWith("(function (__spickle) {")).toBe(true);
+    expect(form).not.toContain("console.log");
+    expect(form).not.toContain("await");
+    expect(form).not.toContain("new Map");
+    expect(form).not.toContain("made:");
+    expect(form).not.toContain("import.meta");
+    expect(form).toContain("__spickle.meta.url");
+    expect(form).toContain('__spickle.imports("./b.js")');
+    expect(form).toContain("__spickle$b.counter++");
+    // a called import keeps \`this\` undefined, as in ESM
+    expect(form).toContain('(0, __spickle$i0["helper"])(__spickle$b.counter)');
+  });
+
+  test("a restored instance: definitions exist, bindings start uninitialized, imports read live", () => {
+    let helperCalls = 0;
+    let exporterValue = 100;
+    const exporter: ModuleInfo = {
+      id: "src/b.ts", hash: "b", code: "(function (__spickle) { return { sites: null, functions: {} }; })", map: null,
+      vars: { helper: "let" }, functions: [], imports: {}, exports: { helper: "helper" }, stars: [], refs: {},
+    };
+    const b = runtime.restoreModule(exporter);
+    b.write("helper", (n: number) => (helperCalls++, n + exporterValue));
+    const a = runtime.restoreModule({ ...info, url: "file:///src/a.js" });
+    a.links.set("./b.js", b);
+    expect(() => a.read("counter")).toThrow(/counter is not initialized: module src\/a\.ts was restored from a snapshot that did not write it/);
+    a.write("counter", 1);
+    a.write("cache", new Map());
+    const inc = a.read("inc") as (k: string) => () => number;
+    const read = inc("k");
+    expect(read()).toBe(3); // counter 2 + one cache entry
+    expect((a.read("cache") as Map<string, number>).get("k")).toBe(102);
+    b.write("helper", (n: number) => n * 1000); // live: the next call sees the new binding
+    inc("j");
+    expect((a.read("cache") as Map<string, number>).get("j")).toBe(3000);
+    expect(helperCalls).toBe(1);
+    exporterValue = 0;
+    // const bindings: assignable by the restore path only
+    a.write("arrow", (x: number) => x);
+    expect((a.read("arrow") as (x: number) => number)(5)).toBe(5);
+    // import.meta keeps the original module's url
+    const gen = a.read("gen") as () => Generator<string>;
+    expect(gen().next().value).toBe("a.js");
+    // a restored instance never becomes the live one
+    expect(runtime.liveRegistry("src/a.ts")).toBeUndefined();
+  });
+
+  test("a module-level class makes the module not restorable yet, with a reason", () => {
+    const { code: c } = compile("export class P {}\nexport function f() { return () => 1; }\n", { filename: "c.ts", moduleId: "src/c.ts", sourceMaps: false });
+    const i = infoOf(c);
+    expect(i.code).toBeNull();
+    expect(i.restoreError).toBe("module src/c.ts declares class P at module level (classes by value are not supported yet)");
+  });
+});
