@@ -1,0 +1,196 @@
+// Checkpoint options of `spickle run` and `spickle resume`:
+// - `--keep <n>`: before a checkpoint replaces the file, the previous ones move to `<file>.1` …
+//   `<file>.<n-1>` (the oldest is dropped). No file is ever missing or partial: each move is a
+//   hard link to a temp name renamed over the next slot, then the new checkpoint is written
+//   atomically over the file.
+// - `--checkpoint-every <duration>`: after each interval the scheduler pauses at its next switch
+//   point and the whole program is written to the checkpoint file, then it continues.
+
+import { existsSync, linkSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { InvalidArgumentError } from "commander";
+import { writeSnapshotFile } from "@spickle/pickle";
+import type { Scheduler } from "@spickle/runtime";
+import { checkpointBytes, type CheckpointOptions } from "../checkpoint.js";
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `30s`, `5m`, `1h`, `1.5h`, or a number of seconds → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const ms = m ? Number(m[1]) * UNITS[m[2] ?? "s"]! : NaN;
+  if (!(ms >= 1)) throw new InvalidArgumentError(`expected a duration such as 30s, 5m or 1h (at least 1ms), not "${text}"`);
+  return Math.round(ms);
+}
+
+export function parseKeep(text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of checkpoints (1 or more), not "${text}"`);
+  return n;
+}
+
+/** A glob over module ids (`src/**`, `lib/*.ts`, `?`) as a RegExp: `**` crosses folders, `*` not. */
+export function globToRegExp(glob: string): RegExp {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        i++;
+        if (glob[i + 1] === "/") {
+          i++;
+          out += "(?:.*/)?";
+        } else out += ".*";
+      } else out += "[^/]*";
+    } else if (c === "?") out += "[^/]";
+    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** `--serializable-modules a b,c`: the module ids matching any pattern go by value. */
+export function serializableModulesMatching(patterns: string[]): (id: string) => boolean {
+  const regexps = patterns.flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean).map(globToRegExp);
+  return (id) => regexps.some((r) => r.test(id));
+}
+
+/** The path of the k-th previous checkpoint (k ≥ 1). */
+export function rotatedPath(path: string, k: number): string {
+  return `${path}.${k}`;
+}
+
+/** A `writeFile` that keeps the last `keep` checkpoints. */
+export function rotatingWriter(keep: number): (path: string, bytes: Uint8Array) => void {
+  return (path, bytes) => {
+    if (keep > 1 && existsSync(path)) {
+      // Oldest first, each by a hard link to a temp name renamed over the next slot, so every
+      // slot that exists stays complete and present at every moment (the oldest is replaced).
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.rotate.tmp`);
+      const shift = (from: string, to: string) => {
+        rmSync(tmp, { force: true });
+        linkSync(from, tmp);
+        renameSync(tmp, to);
+      };
+      for (let k = keep - 2; k >= 1; k--) {
+        if (existsSync(rotatedPath(path, k))) shift(rotatedPath(path, k), rotatedPath(path, k + 1));
+      }
+      shift(path, rotatedPath(path, 1));
+    }
+    writeSnapshotFile(path, bytes);
+  };
+}
+
+/**
+ * Periodic checkpoints of a running scheduler. `failure` rejects when one cannot be written
+ * (for example a value that cannot be serialized): the run fails with that error.
+ */
+export class PeriodicCheckpoints {
+  readonly failure: Promise<never>;
+  private fail!: (error: unknown) => void;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly file: string,
+    private readonly options: CheckpointOptions,
+  ) {
+    this.failure = new Promise<never>((_, reject) => {
+      this.fail = reject;
+    });
+    this.failure.catch(() => {});
+  }
+
+  /** For CheckpointOptions.onStart. */
+  readonly start = (scheduler: Scheduler): void => {
+    this.schedule(scheduler);
+  };
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(scheduler: Scheduler): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(scheduler), this.everyMs);
+    this.timer.unref(); // never keeps a finished program alive
+  }
+
+  private async tick(scheduler: Scheduler): Promise<void> {
+    this.timer = null;
+    if (this.stopped || scheduler.state !== "running") return;
+    try {
+      await scheduler.pause();
+    } catch {
+      // Ended meanwhile, or io did not settle in time (the program goes on): try next time.
+      if (scheduler.state === "running") this.schedule(scheduler);
+      return;
+    }
+    if (this.stopped) return;
+    try {
+      (this.options.writeFile ?? writeSnapshotFile)(this.file, checkpointBytes(scheduler, this.options));
+    } catch (error) {
+      this.stop();
+      this.fail(error);
+      return;
+    }
+    scheduler.resume().catch(() => {}); // the run's own promise reports how the program ends
+    this.schedule(scheduler);
+  }
+}
+
+/**
+ * SIGINT / SIGTERM during a run with a checkpoint file: the program pauses at its next switch
+ * point, is written to the file, and the process exits 0 saying where (how a program survives
+ * its machine being taken away). A second signal exits at once.
+ */
+export class SignalCheckpoint {
+  private scheduler: Scheduler | null = null;
+  private caught: NodeJS.Signals | null = null;
+  private readonly signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+
+  constructor(
+    private readonly file: string,
+    private readonly options: CheckpointOptions,
+  ) {}
+
+  /** For CheckpointOptions.onStart. */
+  readonly start = (scheduler: Scheduler): void => {
+    this.scheduler = scheduler;
+    for (const signal of this.signals) process.on(signal, this.onSignal);
+  };
+
+  stop(): void {
+    for (const signal of this.signals) process.off(signal, this.onSignal);
+  }
+
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (this.caught !== null) {
+      process.stderr.write(`spickle: ${signal} again: exiting without a checkpoint\n`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    this.caught = signal;
+    void this.checkpointAndExit(signal);
+  };
+
+  private async checkpointAndExit(signal: NodeJS.Signals): Promise<void> {
+    const scheduler = this.scheduler!;
+    try {
+      await scheduler.pause();
+    } catch (error) {
+      if (scheduler.state === "done" || scheduler.state === "failed") return; // it is ending anyway
+      process.stderr.write(`spickle: ${signal}: cannot checkpoint: ${(error as Error)?.message ?? error}\n`);
+      process.exit(1);
+    }
+    try {
+      (this.options.writeFile ?? writeSnapshotFile)(this.file, checkpointBytes(scheduler, this.options));
+    } catch (error) {
+      process.stderr.write(`spickle: ${signal}: cannot checkpoint: ${(error as Error)?.message?.split("\n")[0] ?? error}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`spickle: ${signal}: checkpoint written to ${this.file}\n  continue with: spickle resume ${this.file}\n`);
+    process.exit(0);
+  }
+}

@@ -1,0 +1,56 @@
+// Reading a snapshot file for `resume` and `inspect`: everything (length, checksum, the signature
+// when SPICKLE_KEY is set, the format version) is verified before anything is shown or decoded;
+// any problem is a UsageError of one line naming the file.
+
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { readSnapshotHeader, SnapshotError } from "@spickle/pickle";
+import { UsageError } from "./errors.js";
+
+export interface SnapshotFile {
+  /** As the user wrote it (for messages). */
+  file: string;
+  /** Absolute path. */
+  path: string;
+  bytes: Uint8Array;
+  header: Record<string, unknown>;
+}
+
+function readProblem(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a directory, not a snapshot";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    default:
+      return `cannot read (${typeof code === "string" ? code : (error as Error)?.message ?? String(error)})`;
+  }
+}
+
+/** The one-line message for a problem with `file`. */
+export function fileProblem(file: string, problem: string): UsageError {
+  return new UsageError(`spickle: ${file}: ${problem}`);
+}
+
+/** Reads and verifies a snapshot file; throws a one-line UsageError for any problem. */
+export function readSnapshotFile(file: string): SnapshotFile {
+  const path = resolve(file);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw fileProblem(file, readProblem(error));
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = readSnapshotHeader(bytes);
+  } catch (error) {
+    if (error instanceof SnapshotError) throw fileProblem(file, error.message.split("\n")[0]!);
+    throw fileProblem(file, `not a readable snapshot (${(error as Error)?.message?.split("\n")[0] ?? String(error)})`);
+  }
+  return { file, path, bytes, header };
+}
