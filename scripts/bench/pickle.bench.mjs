@@ -31,16 +31,22 @@ const datasets = [
   ["Uint8Array 10 MiB", () => new Uint8Array(10 * 1024 * 1024).map((_, i) => (i * 31) & 0xff)],
 ];
 
-function median(f) {
-  const times = [];
-  let result;
+/** Median time of each function over RUNS rounds, the functions taking turns within a round so
+ * that machine noise hits all of them alike; also the last result of each. */
+function medians(fs) {
+  const times = fs.map(() => []);
+  const results = [];
   for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    result = f();
-    times.push(performance.now() - t);
+    fs.forEach((f, j) => {
+      const t = performance.now();
+      results[j] = f();
+      times[j].push(performance.now() - t);
+    });
   }
-  times.sort((a, b) => a - b);
-  return [times[times.length >> 1], result];
+  return times.map((ts, j) => {
+    ts.sort((a, b) => a - b);
+    return [ts[ts.length >> 1], results[j]];
+  });
 }
 
 const round = (x) => Math.round(x * 100) / 100;
@@ -50,13 +56,8 @@ export default async function run() {
   const sc = new Packr({ structuredClone: true });
   for (const [label, make] of datasets) {
     const data = make();
-    // Alternate measurements so that machine noise hits all of them alike.
-    const [v8Enc, v8Bytes] = median(() => v8.serialize(data));
-    const [ourEnc, ourBytes] = median(() => encodeGraph(data));
-    const [scEnc, scBytes] = median(() => sc.pack(data));
-    const [v8Dec] = median(() => v8.deserialize(v8Bytes));
-    const [ourDec] = median(() => decodeGraph(ourBytes));
-    const [scDec] = median(() => sc.unpack(scBytes));
+    const [[v8Enc, v8Bytes], [ourEnc, ourBytes], [scEnc, scBytes]] = medians([() => v8.serialize(data), () => encodeGraph(data), () => sc.pack(data)]);
+    const [[v8Dec], [ourDec], [scDec]] = medians([() => v8.deserialize(v8Bytes), () => decodeGraph(ourBytes), () => sc.unpack(scBytes)]);
     rows.push(
       { name: `${label}: encode`, ours: round(ourEnc), baseline: "v8.serialize", base: round(v8Enc), ratio: round(ourEnc / v8Enc) },
       { name: `${label}: decode`, ours: round(ourDec), baseline: "v8.deserialize", base: round(v8Dec), ratio: round(ourDec / v8Dec) },

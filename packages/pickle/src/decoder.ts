@@ -53,18 +53,19 @@ export class Decoder implements DecodeContext {
   }
 
   decode(body: unknown): unknown {
-    if (!Array.isArray(body) || body[0] !== T.FORMAT || body.length < 2) throw new SnapshotError("not a spickle graph body");
-    const n = body.length;
-    for (let p = 2; p < n; p++) {
+    if (!isArray(body) || body.length < 2 || typeof body[0] !== "number") throw new SnapshotError("not a spickle graph body");
+    if (body[0] !== T.FORMAT) throw new SnapshotError(`graph body format ${body[0]} but this reader supports ${T.FORMAT}`);
+    const last = body.length - 1;
+    for (let p = 1; p < last; p++) {
       const item = body[p];
       if (typeof item === "number") {
         const fields = body[++p];
-        if (!Array.isArray(fields)) throw new Error("record without fields");
+        if (p >= last || !isArray(fields)) throw new Error("record without fields");
         this.record(item, fields);
       } else if (isArray(item)) this.objs.push(this.patchArray(item));
       else this.plain(item);
     }
-    return this.value(body[1]);
+    return this.value(body[last]);
   }
 
   /** Resolves a wire value: a negative int32 ~i is entry i, other primitives are themselves. */

@@ -1,5 +1,6 @@
 // The graph encoder: an iterative post-order walk with an explicit stack (no recursion on the
-// data's depth), a memo giving each object one index, and flat records for msgpackr to pack.
+// data's depth), a memo giving each object one index, and flat records written as msgpack
+// (writer.ts: msgpackr's format, read back by msgpackr).
 //
 // Post-order is what keeps the decoder a single validated forward pass: an object's record is
 // written after the records of everything it points at, so references always point backwards.
@@ -7,7 +8,10 @@
 // right there by an early record ([T_NEW_OBJECT], or its create record when its create values
 // already exist) and filled by a later record. Pending objects are marked in the memo with
 // -2 - (their stack position), so the back edge finds its frame without a search.
-import { Packr } from "msgpackr";
+//
+// The hot path — ordinary objects and dense arrays — allocates nothing per object beyond its
+// frame and what the property checks return: their values wait on one shared value stack until
+// the object's record is written.
 import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
@@ -15,9 +19,11 @@ import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js
 import { Raw, type Description } from "./kinds/description.js";
 import { describeBuiltin, describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./kinds/index.js";
 import { ordinaryProps } from "./kinds/props.js";
+import { FLOAT64, INT32, numbersBytes, numbersType, UINT8 } from "./kinds/numbers.js";
 import { bigintFields, symbolRecord } from "./kinds/values.js";
 import { segmentOf } from "./paths.js";
 import * as T from "./tags.js";
+import { Writer } from "./writer.js";
 import * as util from "node:util";
 
 export interface EncodeOptions {
@@ -37,35 +43,46 @@ const GENERIC = 2;
 /** Sentinel: the value needs its own frame first; the caller retries after it completes. */
 const PUSHED: unknown = Symbol("pushed");
 
-/** One object being encoded. Fields are fixed so every frame has one hidden class. */
+/** One object being encoded. Frames are reused, one per stack depth; fields are fixed so every
+ * frame has one hidden class. */
 export class Frame {
-  /** PLAIN: values read at entry, replaced by their wire form; ARRAY: wire form of elements;
-   * GENERIC: the fields being built (create values, then [i, ...fill values]). */
-  vals: unknown[];
+  kind = PLAIN;
+  obj: object = Frame;
+  /** PLAIN: the keys. */
+  keys: string[] | null = null;
+  /** GENERIC: what to write, and the fields being built (create values, then [i, ...fill
+   * values]). */
+  desc: Description | null = null;
+  vals: unknown[] | null = null;
+  /** PLAIN and ARRAY: where the values start on the encoder's value stack (values read at entry,
+   * or elements, replaced by their wire form), and how many. */
+  base = 0;
+  n = 0;
+  /** The value being looked at. */
   pos = 0;
+  /** Entry index once the object is created, else -1. */
   index = -1;
   stage = 0;
   visit = 0;
-  constructor(readonly kind: number, readonly obj: object, readonly keys: string[] | null, vals: unknown[], readonly desc: Description | null) {
-    this.vals = vals;
-  }
 }
-
-// msgpackr with records (own structures, defined inline, so each body is self-contained),
-// no structured clone (identity is ours), no toJSON, no extension types beyond the defaults.
-const packr = new Packr({ useRecords: true, moreTypes: false, structuredClone: false, useToJSON: false, encodeUndefinedAsNil: false } as ConstructorParameters<typeof Packr>[0]);
 
 const getPrototypeOf = Object.getPrototypeOf;
 const isExtensible = Object.isExtensible;
-const keysOf = Object.keys;
 const getOwnPropertySymbols = Object.getOwnPropertySymbols;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const ownKeys = Reflect.ownKeys;
 const isArray = Array.isArray;
 const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
 const isProxy = util.types.isProxy;
+const inspect = util.inspect;
 /** Records with more keys than this are written as key/value arrays instead of msgpackr records
  * (one-off dictionaries would each define a record structure). */
 const MAX_RECORD_KEYS = 64;
+/** Dense arrays of numbers at least this long become one binary record (T_NUMBERS). */
+const MIN_NUMBERS = 16;
+/** Arrays up to this length are checked for extra properties by listing their keys. */
+const SMALL_ARRAY = 48;
 
 export class Encoder implements EncodeContext {
   readonly table: ReferenceTable;
@@ -77,10 +94,16 @@ export class Encoder implements EncodeContext {
   /** visit number → entry index, or -2 - stack position while pending (on the stack, not yet
    * created). */
   private readonly visits: number[] = [];
-  private readonly out: unknown[] = [T.FORMAT, null];
+  /** Frames stack[0…depth-1] are live; those above are kept for reuse. */
   private readonly stack: Frame[] = [];
+  private depth = 0;
+  /** Values of the PLAIN and ARRAY frames on the stack, each frame's above its parent's; `top`
+   * is the first free slot (the array only grows, so no slot is reallocated). */
+  private readonly values: unknown[] = [];
+  private top = 0;
   /** Frames whose early creation is being attempted (guards createNow against cycles). */
   private readonly creating = new Set<Frame>();
+  private out: Writer | null = null;
   private count = 0;
   private negZero = 0;
 
@@ -93,15 +116,23 @@ export class Encoder implements EncodeContext {
     this.fast = !registry.claimsPlainObjects && !defaultReducers.reducesPlainObjects && !(this.reducers?.reducesPlainObjects ?? false);
   }
 
-  /** Encodes the graph under `root` into msgpack bytes (the body of a snapshot). */
+  /** Encodes the graph under `root` into msgpack bytes (the body of a snapshot):
+   * [FORMAT, item…, root wire value]. */
   encode(root: unknown): Uint8Array {
-    let w = this.wire(root);
-    if (w === PUSHED) {
-      this.run();
-      w = this.wire(root);
+    if (this.out !== null) throw new Error("an Encoder encodes one graph");
+    const out = (this.out = new Writer());
+    try {
+      out.top(T.FORMAT);
+      let w = this.wire(root);
+      if (w === PUSHED) {
+        this.run();
+        w = this.wire(root);
+      }
+      out.top(w);
+      return out.finish();
+    } finally {
+      out.release();
     }
-    this.out[1] = w;
-    return packr.pack(this.out);
   }
 
   fail(typeName: string, reason: string): never {
@@ -111,7 +142,7 @@ export class Encoder implements EncodeContext {
   /** The path of the value currently being looked at, built from the stack on demand. */
   path(): string {
     let p = "root";
-    for (const f of this.stack) p += segmentOf(f);
+    for (let i = 0; i < this.depth; i++) p += segmentOf(this.stack[i]!);
     return p;
   }
 
@@ -157,25 +188,26 @@ export class Encoder implements EncodeContext {
     return ~(n !== undefined ? this.visits[n]! : this.leaf(v, T.T_NUMBER, [v]));
   }
 
-  /** Appends a record (a map/array item, or a tag and its fields) that creates a value, and
-   * returns the new entry's index. */
-  private emit(tag: number, item: unknown): number {
-    if (tag >= 0) this.out.push(tag, item);
-    else this.out.push(item);
+  /** Writes a tagged record that creates a value, and returns the new entry's index. */
+  private emit(tag: number, fields: readonly unknown[]): number {
+    this.out!.tagged(tag, fields);
     return this.count++;
   }
 
   /** A value created by one record and never on the stack. */
-  private leaf(v: unknown, tag: number, item: unknown): number {
-    const i = this.emit(tag, item);
+  private leaf(v: unknown, tag: number, fields: readonly unknown[]): number {
+    return this.memoLeaf(v, this.emit(tag, fields));
+  }
+
+  private memoLeaf(v: unknown, i: number): number {
     this.memo.set(v, this.visits.length);
     this.visits.push(i);
     return i;
   }
 
   /** Creates the object of frame `f`. */
-  private created(f: Frame, tag: number, item: unknown): number {
-    const i = this.emit(tag, item);
+  private created(f: Frame, tag: number, fields: readonly unknown[]): number {
+    const i = this.emit(tag, fields);
     this.visits[f.visit] = i;
     return i;
   }
@@ -190,26 +222,32 @@ export class Encoder implements EncodeContext {
       this.fail("Proxy", "a proxy's target and handler are not observable");
     }
     const proto = typeof v === "function" ? null : getPrototypeOf(v);
-    // Ordinary objects and dense arrays are looked up in the table only when a cheap filter
-    // (first key, length) says the table holds one like it: a hash lookup per object is not free.
+    // Ordinary objects and dense arrays are looked up among the table's few plain entries.
     if (this.fast) {
       if (proto === ObjectProto) {
-        const vals: unknown[] = [];
-        const keys = ordinaryProps(v, vals);
+        const base = this.top;
+        const keys = ordinaryProps(v, this.values, base);
         if (keys !== null) {
-          if (table.mayHavePlain(keys.length === 0 ? "" : keys[0]!)) {
-            const path = table.pathOf(v);
-            if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
-          }
-          return this.push(new Frame(PLAIN, v, keys, vals, null));
-        }
-      } else if (proto === ArrayProto && isArray(v) && denseArray(v as unknown[])) {
-        const n = (v as unknown[]).length;
-        if (table.mayHaveArray(n)) {
-          const path = table.pathOf(v);
+          const path = table.pathOfPlain(v);
           if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
+          this.top = base + keys.length;
+          return this.push(PLAIN, v, keys, null, base, keys.length);
         }
-        return this.push(new Frame(ARRAY, v, null, new Array(n), null));
+      } else if (proto === ArrayProto && isArray(v)) {
+        const a = v as unknown[];
+        const n = a.length;
+        const elements = scanElements(a, n);
+        if (elements !== HOLEY && onlyElements(a, n)) {
+          const path = table.pathOfPlain(v);
+          if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
+          if (elements !== MIXED && n >= MIN_NUMBERS) {
+            this.out!.taggedBytes(T.T_NUMBERS, numbersType(elements), numbersBytes(a as number[], n, elements));
+            return ~this.memoLeaf(v, this.count++);
+          }
+          const base = this.top;
+          this.top = base + n;
+          return this.push(ARRAY, v, null, null, base, n);
+        }
       }
     }
     const path = table.pathOf(v);
@@ -225,14 +263,26 @@ export class Encoder implements EncodeContext {
   }
 
   private pushGeneric(v: object, desc: Description): unknown {
-    return this.push(new Frame(GENERIC, v, null, new Array(desc.create.length), desc));
+    return this.push(GENERIC, v, null, desc, 0, 0);
   }
 
-  private push(f: Frame): unknown {
+  private push(kind: number, obj: object, keys: string[] | null, desc: Description | null, base: number, n: number): unknown {
+    const depth = this.depth++;
+    let f = this.stack[depth];
+    if (f === undefined) this.stack.push((f = new Frame()));
+    f.kind = kind;
+    f.obj = obj;
+    f.keys = keys;
+    f.desc = desc;
+    f.vals = desc === null ? null : new Array(desc.create.length);
+    f.base = base;
+    f.n = n;
+    f.pos = 0;
+    f.index = -1;
+    f.stage = 0;
     f.visit = this.visits.length;
-    this.memo.set(f.obj, f.visit);
-    this.visits.push(-2 - this.stack.length);
-    this.stack.push(f);
+    this.memo.set(obj, f.visit);
+    this.visits.push(-2 - depth);
     return PUSHED;
   }
 
@@ -255,7 +305,7 @@ export class Encoder implements EncodeContext {
    * undefined. The frame itself carries on unchanged (it will find its index set). */
   private createNow(f: Frame): unknown[] | undefined {
     const c = f.desc!.create;
-    const fields = f.vals.slice();
+    const fields = f.vals!.slice();
     this.creating.add(f);
     try {
       for (let i = f.pos; i < c.length; i++) {
@@ -278,55 +328,65 @@ export class Encoder implements EncodeContext {
 
   private run(): void {
     const stack = this.stack;
-    while (stack.length > 0) {
-      const f = stack[stack.length - 1]!;
+    while (this.depth > 0) {
+      const f = stack[this.depth - 1]!;
       const done = f.kind === PLAIN ? this.stepPlain(f) : f.kind === ARRAY ? this.stepArray(f) : this.stepGeneric(f);
       if (!done) continue;
-      stack.pop();
+      const depth = --this.depth;
       // The parent is waiting on this very value: hand it the reference and move it on,
       // instead of looking the value up again.
-      const p = stack[stack.length - 1];
-      if (p !== undefined) {
-        p.vals[p.stage === 0 ? p.pos : p.pos + 1] = ~f.index;
+      if (depth > 0) {
+        const p = stack[depth - 1]!;
+        if (p.kind !== GENERIC) this.values[p.base + p.pos] = ~f.index;
+        else p.vals![p.stage === 0 ? p.pos : p.pos + 1] = ~f.index;
         p.pos++;
       }
     }
   }
 
   private stepPlain(f: Frame): boolean {
-    const vals = f.vals;
-    const n = vals.length;
+    const values = this.values;
+    const base = f.base;
+    const keys = f.keys!;
+    const n = f.n;
     for (let i = f.pos; i < n; i++) {
       f.pos = i;
-      const w = this.wire(vals[i]);
+      const w = this.wire(values[base + i]);
       if (w === PUSHED) return false;
-      vals[i] = w;
+      values[base + i] = w;
     }
-    const keys = f.keys!;
+    const out = this.out!;
     if (n > MAX_RECORD_KEYS) {
+      const vals = values.slice(base, base + n);
       if (f.index < 0) f.index = this.created(f, T.T_OBJECT_KV, [keys, vals]);
-      else this.out.push(T.T_FILL_KV, [f.index, keys, vals]);
-      return true;
-    }
-    const r: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) r[keys[i]!] = vals[i];
-    if (f.index < 0) f.index = this.created(f, -1, r);
-    else this.out.push(T.T_FILL_OBJECT, [f.index, r]);
+      else out.tagged(T.T_FILL_KV, [f.index, keys, vals]);
+    } else if (f.index < 0) {
+      out.record(keys, values, base);
+      f.index = this.count++;
+      this.visits[f.visit] = f.index;
+    } else out.taggedFill(T.T_FILL_OBJECT, f.index, keys, values, base);
+    this.top = base;
     return true;
   }
 
   private stepArray(f: Frame): boolean {
     const a = f.obj as unknown[];
-    const vals = f.vals;
-    const n = vals.length;
+    const values = this.values;
+    const base = f.base;
+    const n = f.n;
     for (let i = f.pos; i < n; i++) {
       f.pos = i;
       const w = this.wire(a[i]);
       if (w === PUSHED) return false;
-      vals[i] = w;
+      values[base + i] = w;
     }
-    if (f.index < 0) f.index = this.created(f, -1, vals);
-    else this.out.push(T.T_FILL_ARRAY, [f.index, vals]);
+    const out = this.out!;
+    if (f.index < 0) {
+      out.array(values, base, n);
+      f.index = this.count++;
+      this.visits[f.visit] = f.index;
+    } else out.tagged(T.T_FILL_ARRAY, [f.index, values.slice(base, base + n)]);
+    this.top = base;
     return true;
   }
 
@@ -339,9 +399,9 @@ export class Encoder implements EncodeContext {
         const v = c[i];
         const w = v instanceof Raw ? v.value : this.wire(v);
         if (w === PUSHED) return false;
-        f.vals[i] = w;
+        f.vals![i] = w;
       }
-      if (f.index < 0) f.index = this.created(f, d.tag, f.vals);
+      if (f.index < 0) f.index = this.created(f, d.tag, f.vals!);
       if (d.fill.length === 0) return true;
       f.stage = 1;
       f.pos = 0;
@@ -349,34 +409,67 @@ export class Encoder implements EncodeContext {
       f.vals[0] = f.index;
     }
     const fill = d.fill;
+    const vals = f.vals!;
     for (let i = f.pos; i < fill.length; i++) {
       f.pos = i;
-      const v = fill[i];
-      const w = v instanceof Raw ? v.value : this.wire(v);
+      const w = this.wire(fill[i]);
       if (w === PUSHED) return false;
-      f.vals[i + 1] = w;
+      vals[i + 1] = w;
     }
     const keys = d.fillKeys;
-    if (keys === null) this.out.push(T.T_FILL, f.vals);
-    else if (keys.length > MAX_RECORD_KEYS) this.out.push(T.T_FILL_KV, [f.index, keys, f.vals.slice(1)]);
-    else {
-      const r: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) r[keys[i]!] = f.vals[i + 1];
-      this.out.push(T.T_FILL_OBJECT, [f.index, r]);
-    }
+    const out = this.out!;
+    if (keys === null) out.tagged(T.T_FILL, vals);
+    else if (keys.length > MAX_RECORD_KEYS) out.tagged(T.T_FILL_KV, [f.index, keys, vals.slice(1)]);
+    else out.taggedFill(T.T_FILL_OBJECT, f.index, keys, vals, 1);
     return true;
   }
 }
 
-/** A dense, extensible array whose only own properties are its indices and `length`.
- * What this does not see, to stay cheap (Object.getOwnPropertyNames would name every index):
- * accessor or read-only *elements*, and non-enumerable string-keyed extra properties, of an
- * extensible array. Frozen/sealed arrays, holes, enumerable or symbol-keyed extras are seen. */
-function denseArray(a: unknown[]): boolean {
+const HOLEY = 0;
+const MIXED = 1;
+
+/** One pass over the elements: HOLEY (a hole, or an element that is not there), MIXED, or only
+ * numbers: UINT8 (integers 0…255), INT32 (int32s, no -0) or FLOAT64. */
+function scanElements(a: unknown[], n: number): number {
+  let kind = UINT8;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (typeof x === "number") {
+      if (kind > FLOAT64) {
+        if ((x | 0) !== x || (x === 0 && 1 / x < 0)) kind = FLOAT64;
+        else if (kind === UINT8 && (x < 0 || x > 0xff)) kind = INT32;
+      }
+    } else {
+      if (x === undefined && !(i in a)) return HOLEY;
+      kind = MIXED;
+    }
+  }
+  return kind;
+}
+
+const INSPECT_KEYS: util.InspectOptions = {
+  showHidden: true, depth: 0, maxArrayLength: 0, maxStringLength: 0, customInspect: false, getters: false,
+  showProxy: false, colors: false, compact: 3, breakLength: Infinity, sorted: false, numericSeparator: false,
+};
+
+/**
+ * Whether an array without holes is extensible and has no own properties besides its indices
+ * and a writable `length` (no extra string or symbol keys, enumerable or not). Listing the keys
+ * names every index, as a string: fine for a short array, far too slow for a long one (a million
+ * strings). For those, util.inspect lists only the non-index keys (Node's
+ * getOwnNonIndexProperties, which it does not export), without calling getters: with no elements
+ * shown, any key besides `length` changes its output. Own symbols are ruled out first, so that
+ * inspect reads no own Symbol.toStringTag.
+ * What this does not see: accessor or read-only *elements* (reading one calls its getter).
+ */
+function onlyElements(a: unknown[], n: number): boolean {
   if (!isExtensible(a)) return false;
-  const n = a.length;
-  for (let i = 0; i < n; i++) if (a[i] === undefined && !(i in a)) return false;
-  return keysOf(a).length === n && getOwnPropertySymbols(a).length === 0;
+  if (n <= SMALL_ARRAY) {
+    if (ownKeys(a).length !== n + 1) return false;
+  } else if (getOwnPropertySymbols(a).length !== 0 || inspect(a, INSPECT_KEYS) !== `[ ... ${n} more items, [length]: ${n} ]`) {
+    return false;
+  }
+  return getOwnPropertyDescriptor(a, "length")!.writable === true;
 }
 
 /** Encodes a value graph into msgpack bytes (no snapshot envelope). */

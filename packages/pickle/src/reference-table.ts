@@ -33,10 +33,9 @@ type Entry = { path: string; value: object; depth: number };
 
 export class ReferenceTable {
   private readonly byValue = new Map<object, string>();
-  // Filters for ordinary plain objects and arrays among the entries (first own key; length), so
-  // the encoder's fast path asks for a hash lookup only when it could hit.
-  private readonly plainKeys = new Set<string>();
-  private readonly arrayLengths = new Set<number>();
+  // The ordinary plain objects and arrays among the entries (a few hundred): the encoder's fast
+  // path looks its objects up in this small set rather than in byValue.
+  private readonly plainEntries = new Set<object>();
   private readonly modules = new Map<string, object>();
   private readonly resolved = new Map<string, unknown>();
   private globalsWalked = false;
@@ -66,16 +65,11 @@ export class ReferenceTable {
     return this.byValue.get(value);
   }
 
-  /** False when no ordinary plain object with this first own key (or "" for none) is an entry. */
-  mayHavePlain(firstKey: string): boolean {
+  /** pathOf for an ordinary plain object or array (prototype Object.prototype or Array.prototype):
+   * the same answer, from a much smaller table. */
+  pathOfPlain(value: object): string | undefined {
     if (!this.globalsWalked) this.walkGlobals();
-    return this.plainKeys.has(firstKey);
-  }
-
-  /** False when no array of this length is an entry. */
-  mayHaveArray(length: number): boolean {
-    if (!this.globalsWalked) this.walkGlobals();
-    return this.arrayLengths.has(length);
+    return this.plainEntries.has(value) ? this.byValue.get(value) : undefined;
   }
 
   /** Whether a path names a builtin (globalThis or `node:`), as opposed to a registered package. */
@@ -140,8 +134,7 @@ export class ReferenceTable {
         this.byValue.set(e.value, e.path);
         added++;
         const proto = Reflect.getPrototypeOf(e.value);
-        if (proto === Object.prototype) this.plainKeys.add(Object.getOwnPropertyNames(e.value)[0] ?? "");
-        else if (proto === Array.prototype && Array.isArray(e.value)) this.arrayLengths.add(e.value.length);
+        if (proto === Object.prototype || proto === Array.prototype) this.plainEntries.add(e.value);
       }
       // A registered module's namespace may be a test runner's or bundler's proxy: it was handed
       // over by the program, so its exports are read; any other proxy is not entered.

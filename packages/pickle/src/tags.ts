@@ -1,6 +1,8 @@
-// Record tags of the graph body. The body is one msgpack array:
-//   [FORMAT, rootWire, item, item, ...]
+// Record tags of the graph body. The body is one msgpack array (in msgpackr's format, records
+// included; see writer.ts):
+//   [FORMAT, item, item, ..., rootWire]
 // Items are decoded in order; every record that creates a value appends it to the value table.
+// The root's wire value comes last: it is known only once everything it points at is written.
 // An item is
 //   - a msgpack map (a msgpackr record): an ordinary object, created and filled in one step;
 //   - a msgpack array: a dense array, created and filled in one step;
@@ -13,7 +15,7 @@
 // The encoder emits records in post-order, so a reference always points *backwards*: the decoder
 // never meets a forward reference, and validating one is a bounds check.
 
-export const FORMAT = 1;
+export const FORMAT = 2;
 
 // Ordinary objects and dense arrays (the fast path).
 // Below, `3 [i, x]` means the tag 3 followed by the item [i, x].
@@ -51,7 +53,13 @@ export const T_DATAVIEW = 26; //    26 [proto, buffer, byteOffset, byteLength]
 export const T_BOXED = 27; //       27 [proto, primitive]
 export const T_ERROR = 28; //       28 [proto, constructorName]
 
-export const TAG_COUNT = 29;
+// Dense arrays of numbers (at least 16, no holes or extra properties) as one binary field.
+export const T_NUMBERS = 29; //     29 [type, bytes]      an array of numbers, one of these types:
+export const NUMBERS_FLOAT64 = 0; //                      little-endian float64s
+export const NUMBERS_INT32 = 1; //                        little-endian int32s
+export const NUMBERS_UINT8 = 2; //                        bytes (integers 0…255)
+
+export const TAG_COUNT = 30;
 
 /** In a `proto` slot: the kind's default prototype (saves a reference per object). */
 export const DEFAULT_PROTO = 0;

@@ -8,24 +8,31 @@ import { applyProps, describeProps } from "./props.js";
 
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, "size")!.get!;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, "size")!.get!;
 const mapSet = Map.prototype.set;
 const setAdd = Set.prototype.add;
 
 export function describeMap(m: Map<unknown, unknown>, proto: object | null): Description {
-  const fill: unknown[] = [0];
+  const n = mapSize.call(m) as number;
+  const fill: unknown[] = new Array(1 + 2 * n);
+  fill[0] = n;
+  let i = 1;
   mapForEach.call(m, (v, k) => {
-    fill.push(k, v);
+    fill[i++] = k;
+    fill[i++] = v;
   });
-  fill[0] = (fill.length - 1) >> 1;
   return withProps(description(T.T_MAP, "Map", [proto === Map.prototype ? T.DEFAULT_PROTO : proto], fill), m);
 }
 
 export function describeSet(s: Set<unknown>, proto: object | null): Description {
-  const fill: unknown[] = [0];
+  const n = setSize.call(s) as number;
+  const fill: unknown[] = new Array(1 + n);
+  fill[0] = n;
+  let i = 1;
   setForEach.call(s, (v) => {
-    fill.push(v);
+    fill[i++] = v;
   });
-  fill[0] = fill.length - 1;
   return withProps(description(T.T_SET, "Set", [proto === Set.prototype ? T.DEFAULT_PROTO : proto], fill), s);
 }
 

@@ -21,7 +21,7 @@ export interface Description {
   propsAt: number;
 }
 
-/** A create/fill value written as-is (bytes of a buffer), never walked as part of the graph. */
+/** A create value written as-is (bytes of a buffer), never walked as part of the graph. */
 export class Raw {
   constructor(readonly value: Uint8Array | string | number) {}
 }

@@ -8,6 +8,7 @@ import { ARRAYBUFFER_KIND, DATAVIEW_KIND, describeArrayBuffer, describeDataView,
 import { describeMap, describeSet, MAP_KIND, SET_KIND } from "./collections.js";
 import type { Description } from "./description.js";
 import { describeError, ERROR_KIND } from "./error-objects.js";
+import { NUMBERS_KIND } from "./numbers.js";
 import { describeObject, OBJECT_KIND, SLOW_ARRAY_KIND, typeNameOf } from "./objects.js";
 import { BOXED_KIND, DATE_KIND, describeBoxed, describeDate, describeRegExp, REGEXP_KIND } from "./wrappers.js";
 
@@ -58,5 +59,6 @@ KINDS[T.T_TYPED_ARRAY] = TYPED_ARRAY_KIND;
 KINDS[T.T_DATAVIEW] = DATAVIEW_KIND;
 KINDS[T.T_BOXED] = BOXED_KIND as KindDecoder;
 KINDS[T.T_ERROR] = ERROR_KIND as KindDecoder;
+KINDS[T.T_NUMBERS] = NUMBERS_KIND as KindDecoder;
 
 export { OBJECT_KIND };

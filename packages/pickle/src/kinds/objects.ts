@@ -25,7 +25,7 @@ export function describeObject(obj: object, proto: object | null, ctx: EncodeCon
   if (typeof sync === "function") sync.call(obj);
   const d = description(T.T_OBJECT, typeNameOf(obj), [proto === Object.prototype ? T.DEFAULT_PROTO : proto]);
   const values: unknown[] = [];
-  const keys = ordinaryProps(obj, values);
+  const keys = ordinaryProps(obj, values, 0);
   if (keys !== null) {
     if (keys.length > 0) [d.fill, d.fillKeys] = [values, keys];
   } else {

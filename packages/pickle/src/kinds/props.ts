@@ -19,9 +19,10 @@ const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const isExtensible = Object.isExtensible;
 
 /** Fast check: when every own property is an enumerable, writable, configurable data property
- * with a string key (and the object is extensible), returns the keys and pushes the values into
- * `values`; otherwise null. One descriptor read per key, no descriptor-object map. */
-export function ordinaryProps(obj: object, values: unknown[]): string[] | null {
+ * with a string key (and the object is extensible), returns the keys and writes the values to
+ * values[at…]; otherwise null (having written some of them). One descriptor read per key, no
+ * descriptor-object map. */
+export function ordinaryProps(obj: object, values: unknown[], at: number): string[] | null {
   if (!isExtensible(obj) || getOwnPropertySymbols(obj).length !== 0) return null;
   const names = getOwnPropertyNames(obj);
   for (let i = 0; i < names.length; i++) {
@@ -30,7 +31,7 @@ export function ordinaryProps(obj: object, values: unknown[]): string[] | null {
     // An accessor has writable === undefined; "__proto__" as an own key is routed to the exact
     // path because msgpackr renames it in records.
     if (d.writable !== true || d.enumerable !== true || d.configurable !== true || key === "__proto__") return null;
-    values.push(d.value);
+    values[at + i] = d.value;
   }
   return names;
 }

@@ -1,0 +1,326 @@
+// The body writer: msgpack in msgpackr's format, written straight from the encoder's walk, and
+// read back by msgpackr's Unpackr. Handing msgpackr's Packr a JS object per record (an ordinary
+// object's record, a fields array) meant building every record and walking it again, which cost
+// more than the graph walk itself; here the walk writes the bytes. Ordinary objects use msgpackr's
+// record extension: a structure is defined inline the first time (`d4 72 id [keys…]` then the
+// values), later records are the id byte then the values.
+//
+// What it writes is canonical, so equal states give equal bytes: the shortest header for every
+// length, integers as msgpackr writes them (positive fixints stop at 0x3f, 0x40–0x7f being record
+// ids), other numbers as float64 with one canonical NaN, no 64-bit integers (msgpackr would
+// decode them as BigInt).
+
+/** Record structures (ids 0x40–0x7f) in use at once; a 65th shape takes the oldest id. */
+const MAX_STRUCTURES = 64;
+/** Strings up to this length are encoded by a JS loop when they are ASCII. */
+const SHORT_STRING = 64;
+const INITIAL_SIZE = 0x10000;
+/** A scratch buffer that grew past this is not kept for the next body. */
+const KEEP_SIZE = 0x1000000;
+
+/** A node of the shape trie: the keys seen so far along a path, and its record id if defined. */
+class Shape {
+  readonly next = new Map<string, Shape>();
+  id = -1;
+}
+
+let scratch: Buffer | null = null;
+
+export class Writer {
+  private buf: Buffer;
+  private view: DataView;
+  pos = 0;
+  /** Top-level values written so far (the body array's length). */
+  length = 0;
+  private readonly shapes = new Shape();
+  /** Shape holding each record id, and the next id to hand out. */
+  private readonly owners: (Shape | null)[] = new Array<Shape | null>(MAX_STRUCTURES).fill(null);
+  private nextId = 0;
+  /** The last record's keys and shape: consecutive records of one shape skip the trie. */
+  private lastKeys: readonly string[] | null = null;
+  private lastShape: Shape | null = null;
+
+  constructor() {
+    // The module-level scratch buffer is reused (the result is copied out); a nested encode
+    // (a handler encoding something itself) gets a buffer of its own.
+    const b = scratch ?? Buffer.allocUnsafeSlow(INITIAL_SIZE);
+    scratch = null;
+    this.buf = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+
+  /** The bytes written, as one array of `length` values (its header first), copied out. */
+  finish(): Buffer {
+    const n = this.length;
+    const head = n < 0x10 ? 1 : n < 0x10000 ? 3 : 5;
+    const out = Buffer.allocUnsafeSlow(head + this.pos);
+    if (head === 1) out[0] = 0x90 | n;
+    else if (head === 3) {
+      out[0] = 0xdc;
+      out.writeUInt16BE(n, 1);
+    } else {
+      out[0] = 0xdd;
+      out.writeUInt32BE(n, 1);
+    }
+    this.buf.copy(out, head, 0, this.pos);
+    return out;
+  }
+
+  /** Gives the scratch buffer back (also after a failed encode); the writer is done. */
+  release(): void {
+    if (this.buf.length <= KEEP_SIZE) scratch = this.buf;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const b = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(b, 0, 0, this.pos);
+    this.buf = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+
+  /** A top-level value of the body: a tag, then `fields` (an array) as the next one. */
+  tagged(tag: number, fields: readonly unknown[]): void {
+    this.number(tag);
+    this.any(fields);
+    this.length += 2;
+  }
+
+  /** A top-level array of `n` wire values, values[base…]. */
+  array(values: readonly unknown[], base: number, n: number): void {
+    this.arrayHeader(n);
+    for (let i = 0; i < n; i++) this.value(values[base + i]);
+    this.length++;
+  }
+
+  /** A top-level record (an ordinary object): keys[i] → values[base + i]. */
+  record(keys: readonly string[], values: readonly unknown[], base: number): void {
+    this.recordValue(keys, values, base);
+    this.length++;
+  }
+
+  /** A top-level tag followed by [index, record] (T_FILL_OBJECT). */
+  taggedFill(tag: number, index: number, keys: readonly string[], values: readonly unknown[], base: number): void {
+    this.number(tag);
+    this.room(1);
+    this.buf[this.pos++] = 0x92;
+    this.number(index);
+    this.recordValue(keys, values, base);
+    this.length += 2;
+  }
+
+  /** A top-level value: a primitive (the root's wire value). */
+  top(v: unknown): void {
+    this.any(v);
+    this.length++;
+  }
+
+  /** Bytes for a T_NUMBERS record: tag, then [type, bin]. */
+  taggedBytes(tag: number, type: number, bytes: Uint8Array): void {
+    this.number(tag);
+    this.room(1);
+    this.buf[this.pos++] = 0x92;
+    this.number(type);
+    this.bin(bytes);
+    this.length += 2;
+  }
+
+  private recordValue(keys: readonly string[], values: readonly unknown[], base: number): void {
+    const n = keys.length;
+    let shape = this.lastShape;
+    const last = this.lastKeys;
+    let same = last !== null && last.length === n;
+    if (same) {
+      for (let i = 0; i < n; i++) {
+        if (last![i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) {
+      let node = this.shapes;
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        let next: Shape | undefined = node.next.get(key);
+        if (next === undefined) node.next.set(key, (next = new Shape()));
+        node = next;
+      }
+      shape = node;
+      this.lastKeys = keys;
+      this.lastShape = shape;
+    }
+    const s = shape!;
+    this.room(3);
+    if (s.id >= 0) this.buf[this.pos++] = 0x40 | s.id;
+    else {
+      const id = this.nextId;
+      this.nextId = (id + 1) % MAX_STRUCTURES;
+      const old = this.owners[id];
+      if (old !== null) old.id = -1;
+      this.owners[id] = s;
+      s.id = id;
+      this.buf[this.pos++] = 0xd4; // fixext 1, type "r": a record definition
+      this.buf[this.pos++] = 0x72;
+      this.buf[this.pos++] = 0x40 | id;
+      this.arrayHeader(n);
+      for (let i = 0; i < n; i++) this.string(keys[i]!);
+    }
+    for (let i = 0; i < n; i++) this.value(values[base + i]);
+  }
+
+  /** A wire value: a primitive (a negative int32 being a reference). */
+  value(v: unknown): void {
+    switch (typeof v) {
+      case "number":
+        return this.number(v);
+      case "string":
+        return this.string(v);
+      case "boolean":
+        this.room(1);
+        this.buf[this.pos++] = v ? 0xc3 : 0xc2;
+        return;
+      case "undefined":
+        this.room(3);
+        this.buf[this.pos++] = 0xd4; // fixext 1 of type 0: msgpackr's undefined
+        this.buf[this.pos++] = 0;
+        this.buf[this.pos++] = 0;
+        return;
+      case "object":
+        if (v === null) {
+          this.room(1);
+          this.buf[this.pos++] = 0xc0;
+          return;
+        }
+    }
+    this.any(v);
+  }
+
+  /** A field: a wire value, bytes (Raw), or an array of those (key lists). */
+  private any(v: unknown): void {
+    if (typeof v !== "object" || v === null) return this.value(v);
+    if (v instanceof Uint8Array) return this.bin(v);
+    if (Array.isArray(v)) {
+      const n = v.length;
+      this.arrayHeader(n);
+      for (let i = 0; i < n; i++) this.any(v[i]);
+      return;
+    }
+    throw new TypeError("internal: not a record field");
+  }
+
+  number(v: number): void {
+    this.room(9);
+    const b = this.buf;
+    if (v >>> 0 === v) {
+      if (v < 0x40) b[this.pos++] = v;
+      else if (v < 0x100) {
+        b[this.pos++] = 0xcc;
+        b[this.pos++] = v;
+      } else if (v < 0x10000) {
+        b[this.pos++] = 0xcd;
+        b[this.pos++] = v >> 8;
+        b[this.pos++] = v & 0xff;
+      } else {
+        b[this.pos++] = 0xce;
+        this.view.setUint32(this.pos, v);
+        this.pos += 4;
+      }
+    } else if (v >> 0 === v) {
+      if (v >= -0x20) b[this.pos++] = v & 0xff;
+      else if (v >= -0x80) {
+        b[this.pos++] = 0xd0;
+        b[this.pos++] = v & 0xff;
+      } else if (v >= -0x8000) {
+        b[this.pos++] = 0xd1;
+        this.view.setInt16(this.pos, v);
+        this.pos += 2;
+      } else {
+        b[this.pos++] = 0xd2;
+        this.view.setInt32(this.pos, v);
+        this.pos += 4;
+      }
+    } else {
+      b[this.pos++] = 0xcb;
+      this.view.setFloat64(this.pos, v === v ? v : NaN);
+      this.pos += 8;
+    }
+  }
+
+  string(s: string): void {
+    const n = s.length;
+    if (n <= SHORT_STRING) {
+      // ASCII (the common case) byte by byte; anything else through the native encoder.
+      this.room(n + 2);
+      const b = this.buf;
+      let p = this.pos + (n < 0x20 ? 1 : 2);
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+      }
+      if (i === n) {
+        if (n < 0x20) b[this.pos] = 0xa0 | n;
+        else {
+          b[this.pos] = 0xd9;
+          b[this.pos + 1] = n;
+        }
+        this.pos = p;
+        return;
+      }
+    }
+    const len = Buffer.byteLength(s, "utf8");
+    this.room(len + 5);
+    const b = this.buf;
+    if (len < 0x20) b[this.pos++] = 0xa0 | len;
+    else if (len < 0x100) {
+      b[this.pos++] = 0xd9;
+      b[this.pos++] = len;
+    } else if (len < 0x10000) {
+      b[this.pos++] = 0xda;
+      this.view.setUint16(this.pos, len);
+      this.pos += 2;
+    } else {
+      b[this.pos++] = 0xdb;
+      this.view.setUint32(this.pos, len);
+      this.pos += 4;
+    }
+    this.pos += b.write(s, this.pos, len, "utf8");
+  }
+
+  private bin(bytes: Uint8Array): void {
+    const len = bytes.length;
+    this.room(len + 5);
+    const b = this.buf;
+    if (len < 0x100) {
+      b[this.pos++] = 0xc4;
+      b[this.pos++] = len;
+    } else if (len < 0x10000) {
+      b[this.pos++] = 0xc5;
+      this.view.setUint16(this.pos, len);
+      this.pos += 2;
+    } else {
+      b[this.pos++] = 0xc6;
+      this.view.setUint32(this.pos, len);
+      this.pos += 4;
+    }
+    b.set(bytes, this.pos);
+    this.pos += len;
+  }
+
+  private arrayHeader(n: number): void {
+    this.room(5);
+    const b = this.buf;
+    if (n < 0x10) b[this.pos++] = 0x90 | n;
+    else if (n < 0x10000) {
+      b[this.pos++] = 0xdc;
+      b[this.pos++] = n >> 8;
+      b[this.pos++] = n & 0xff;
+    } else {
+      b[this.pos++] = 0xdd;
+      this.view.setUint32(this.pos, n);
+      this.pos += 4;
+    }
+  }
+}
