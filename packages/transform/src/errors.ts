@@ -29,10 +29,12 @@ export function toCompileError(error: unknown, source: string, filename: string)
     return new Error(`spickle: internal compiler error in ${filename}: ${message}`, { cause: error });
   }
   const babel = error as BabelLikeError;
-  const position = babel.loc ?? positionInMessage(babel.message) ?? positionInCodeFrame(babel.message);
+  // Babel colors its code frames when the terminal (or a CI variable) says colors are supported.
+  const message = stripAnsi(String(babel.message ?? error));
+  const position = babel.loc ?? positionInMessage(message) ?? positionInCodeFrame(message);
   const line = position?.line ?? 1;
   const column = (position?.column ?? 0) + 1;
-  const reason = cleanReason(String(babel.message ?? error), filename);
+  const reason = cleanReason(message, filename);
   const frame = codeFrameColumns(source, { start: { line, column } }, { highlightCode: false });
   return new CompileError(reason, filename, line, column, frame);
 }
@@ -40,6 +42,10 @@ export function toCompileError(error: unknown, source: string, filename: string)
 function positionInMessage(message: string | undefined): { line: number; column: number } | undefined {
   const match = message?.match(/\((\d+):(\d+)\)/);
   return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
 }
 
 /** `path.buildCodeFrameError` puts the position only in its code frame: `> 3 | …` and a caret. */
