@@ -426,3 +426,11 @@ describe("help and version", () => {
     });
   }
 });
+
+it("output into a closed pipe ends quietly (spickle --help | head -1)", () => {
+  const bin = new URL("../dist/bin.js", import.meta.url).pathname;
+  const result = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" --help | head -1`], { encoding: "utf8" });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/^Usage: spickle/);
+  expect(result.stderr).not.toMatch(/EPIPE|Unhandled/);
+});
