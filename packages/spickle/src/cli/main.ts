@@ -3,7 +3,7 @@
 // or a bad snapshot (one line on stderr, no stack).
 
 import { createRequire } from "node:module";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { FORMAT_VERSION } from "@spickle/pickle";
 import { EXIT_OK, EXIT_PROGRAM_FAILED, EXIT_USAGE, formatProgramError, ProgramError, UsageError } from "./errors.js";
 import { inspectSnapshot } from "./inspect.js";
@@ -16,6 +16,22 @@ const VERSION = (createRequire(import.meta.url)("../../package.json") as { versi
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+// The checkpoint options `run` and `resume` share.
+function checkpointEvery(): Option {
+  return new Option("--checkpoint-every <duration>", "also checkpoint the whole program after each interval (30s, 5m, 1h)").argParser(parseDuration);
+}
+
+function keep(): Option {
+  return new Option("--keep <n>", "keep the last n checkpoints: <file>, <file>.1, … <file>.<n-1>").argParser(parseKeep);
+}
+
+function serializableModules(): Option {
+  return new Option(
+    "--serializable-modules <globs>",
+    "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference (repeatable)",
+  ).argParser(collect);
 }
 
 function examples(lines: string[]): string {
@@ -53,13 +69,9 @@ function buildProgram(): Command {
     .argument("<script>", "the TypeScript or JavaScript file to run")
     .argument("[args...]", "arguments for the script (everything after the script is passed on)")
     .option("-c, --checkpoint-file <path>", "where cp.checkpoint() writes when given no path")
-    .option("--checkpoint-every <duration>", "also checkpoint the whole program after each interval (30s, 5m, 1h)", parseDuration)
-    .option("--keep <n>", "keep the last n checkpoints: <file>, <file>.1, … <file>.<n-1>", parseKeep)
-    .option(
-      "--serializable-modules <globs>",
-      "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference (repeatable)",
-      collect,
-    )
+    .addOption(checkpointEvery())
+    .addOption(keep())
+    .addOption(serializableModules())
     .passThroughOptions()
     .exitOverride()
     .addHelpText(
@@ -84,13 +96,9 @@ function buildProgram(): Command {
     .argument("<checkpoint>", "the snapshot file written by a checkpoint")
     .argument("[args...]", "arguments handed to the resumed program")
     .option("-c, --checkpoint-file <path>", "where later checkpoints go (default: the file resumed from)")
-    .option("--checkpoint-every <duration>", "also checkpoint the whole program after each interval (30s, 5m, 1h)", parseDuration)
-    .option("--keep <n>", "keep the last n checkpoints: <file>, <file>.1, … <file>.<n-1>", parseKeep)
-    .option(
-      "--serializable-modules <globs>",
-      "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference (repeatable)",
-      collect,
-    )
+    .addOption(checkpointEvery())
+    .addOption(keep())
+    .addOption(serializableModules())
     .passThroughOptions()
     .exitOverride()
     .addHelpText("after", examples(["$ spickle resume job.ckpt", "$ spickle resume --checkpoint-file next.ckpt job.ckpt --verbose"]))
