@@ -1,3 +1,7 @@
+// Restored modules that import @spickle/runtime get this very instance (see provideModule).
+import * as runtime from "./index.js";
+import { provideModule } from "./modules.js";
+
 export { TRANSIENT, SYNC, registerDataClass, dataClassName, dataClass, dataFields, restoreData } from "./data.js";
 export {
   FRAME,
@@ -35,7 +39,7 @@ export {
 } from "./closures.js";
 // module records
 export {
-  ModuleRecord, registerModule, liveModule, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type BindingKind,
+  ModuleRecord, registerModule, liveModule, moduleOf, restoreModule, provideModule, type ModuleInfo, type ModuleLink, type BindingKind,
 } from "./modules.js";
 // tasklets
 export { sharedDataClassName } from "./data.js";
@@ -48,3 +52,5 @@ export { Op, ScheduleOp, SleepOp, IoOp, HostCallOp, schedule, sleep, io, hostCal
 export { Channel, ChannelClosedError, SendOp, ReceiveOp, ReceiveAllOp } from "./tasklets/channel.js";
 export { Lock, AcquireOp } from "./tasklets/lock.js";
 export { captureGraph, restoreGraph, type GraphData, type GraphObject, type GraphValue } from "./tasklets/capture.js";
+
+provideModule("@spickle/runtime", runtime);

@@ -18,6 +18,14 @@ import * as vm from "node:vm";
 import { registerSitesOf, type SiteRegistry } from "./closures.js";
 import * as runtimeNamespace from "./index.js";
 
+/** Packages this process provides to restored modules by specifier (`spickle`, `@spickle/runtime`):
+ * the instances already loaded here, whatever folder a snapshot's modules came from. */
+const providedModules = new Map<string, Record<string, unknown>>();
+
+export function provideModule(specifier: string, namespace: object): void {
+  providedModules.set(specifier, namespace as Record<string, unknown>);
+}
+
 export type BindingKind = "let" | "const" | "var";
 
 /** What the compiler records about a module (plain data, written into snapshots). */
@@ -190,7 +198,7 @@ export class ModuleRecord {
       if (isPathLike(specifier) && this.restored) {
         throw new ReferenceError(`spickle: module ${this.id} was restored from a snapshot that did not carry its import ${JSON.stringify(specifier)}`);
       }
-      return { exports: this.require()(specifier) as Record<string, unknown> };
+      return { exports: this.requirePackage(specifier) };
     };
     return new Proxy(Object.create(null) as object, {
       get(_, key) {
@@ -219,6 +227,20 @@ export class ModuleRecord {
         throw new TypeError(`Cannot assign to read only property of module ${specifier} (imported by ${self.id})`);
       },
     });
+  }
+
+  /** Packages are read from what this process provides (spickle's own), else resolved from the
+   * original module's folder, else from the working directory (a resuming machine may not have
+   * the original folder). */
+  private requirePackage(specifier: string): Record<string, unknown> {
+    const provided = providedModules.get(specifier);
+    if (provided !== undefined) return provided;
+    try {
+      return this.require()(specifier) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+      return createRequire(path.join(process.cwd(), "/"))(specifier) as Record<string, unknown>;
+    }
   }
 
   private require(): NodeRequire {

@@ -1,3 +1,7 @@
+// Restored modules that import spickle get this very instance (see provideModule).
+import * as spickle from "./index.js";
+import { provideModule } from "@spickle/runtime";
+
 // spickle's public API.
 
 // tasklets (Stackless model)
@@ -32,3 +36,5 @@ export {
   type DumpOptions,
   type LoadOptions,
 } from "@spickle/pickle";
+
+provideModule("spickle", spickle);
