@@ -10,7 +10,6 @@ import { inspectSnapshot } from "./inspect.js";
 import { resumeSnapshot } from "./resume.js";
 import { runScript, type CheckpointCliOptions } from "./run.js";
 import { parseDuration, parseKeep } from "./checkpoint-policy.js";
-import { resolveSpickleFromAnywhere } from "./resolve-spickle.js";
 
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
@@ -123,7 +122,6 @@ function buildProgram(): Command {
 
 /** Runs the command line; resolves with the exit code (the process exits on its own). */
 export async function main(argv: string[]): Promise<number> {
-  resolveSpickleFromAnywhere();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });
