@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median, geomean, round } from "./stats.mjs";
 
 const here = new URL(".", import.meta.url);
 const outDir = new URL(".out/", here);
@@ -45,15 +46,6 @@ async function buildVariants() {
 }
 
 const gc = typeof globalThis.gc === "function" ? globalThis.gc : () => {};
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const geomean = (values) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
-const round = (value, digits) => Number(value.toFixed(digits));
 
 export default async function closures(options = {}) {
   const quick = options.quick ?? process.env.SPICKLE_BENCH_QUICK === "1";

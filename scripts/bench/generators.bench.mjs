@@ -13,6 +13,7 @@ import { fork } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { median, geomean, round } from "./stats.mjs";
 
 const here = new URL(".", import.meta.url);
 const outDir = new URL(".out/", here);
@@ -126,14 +127,6 @@ function measureInChild(quick) {
     });
   });
 }
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-const geomean = (values) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
-const round = (value, digits) => Number(value.toFixed(digits));
 
 /** Per-workload medians and ratios. Ratios are medians of per-round ratios: the variants of one
  * round run back to back, so a slow stretch of a shared machine cancels out of each pair. */

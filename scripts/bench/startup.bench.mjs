@@ -6,15 +6,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./stats.mjs";
 
 const RUNS = Number(process.env.BENCH_QUICK ? 8 : 25);
 const register = fileURLToPath(new URL("../../packages/spickle/dist/register.js", import.meta.url));
 const program = "function* count(n) { for (let i = 0; i < n; i++) yield i; }\nlet s = 0; for (const x of count(10)) s += x; console.log(s);\n";
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
 
 function timeRuns(args) {
   const times = [];
