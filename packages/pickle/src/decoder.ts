@@ -14,6 +14,7 @@ import { defaultReferenceTable, ReferenceTable } from "./reference-table.js";
 import { KINDS, OBJECT_KIND, type KindDecoder } from "./kinds/index.js";
 import { decodeBigint, decodeSymbol } from "./kinds/values.js";
 import * as T from "./tags.js";
+import { PROGRESS_EVERY, type Progress } from "./encoder.js";
 
 export interface DecodeOptions {
   table?: ReferenceTable;
@@ -21,6 +22,8 @@ export interface DecodeOptions {
   handlers?: HandlerRegistry | readonly ObjectHandler[];
   /** Reserved: false refuses snapshots that carry code (default true). */
   allowCode?: boolean;
+  /** Called every PROGRESS_EVERY records of a long decode. */
+  onProgress?: (progress: Progress) => void;
 }
 
 const unpackr = new Unpackr({ useRecords: true, moreTypes: false, structuredClone: false, mapsAsObjects: false, int64AsType: "bigint" } as ConstructorParameters<typeof Unpackr>[0]);
@@ -44,10 +47,12 @@ export class Decoder implements DecodeContext {
   private readonly objs: unknown[] = [];
   private readonly fillers: (Filler | undefined)[] = [];
   private readonly builtins = new WeakSet<object>();
+  private readonly onProgress: ((progress: Progress) => void) | undefined;
 
   constructor(options: DecodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
     this.allowCode = options.allowCode ?? true;
+    this.onProgress = options.onProgress;
     const h = options.handlers;
     this.handlers = h === undefined ? defaultHandlers : h instanceof HandlerRegistry ? h : defaultHandlers.with(h);
   }
@@ -56,14 +61,20 @@ export class Decoder implements DecodeContext {
     if (!isArray(body) || body.length < 2 || typeof body[0] !== "number") throw new SnapshotError("not a spickle graph body");
     if (body[0] !== T.FORMAT) throw new SnapshotError(`graph body format ${body[0]} but this reader supports ${T.FORMAT}`);
     const last = body.length - 1;
-    for (let p = 1; p < last; p++) {
-      const item = body[p];
-      if (typeof item === "number") {
-        const fields = body[++p];
-        if (p >= last || !isArray(fields)) throw new Error("record without fields");
-        this.record(item, fields);
-      } else if (isArray(item)) this.objs.push(this.patchArray(item));
-      else this.plain(item);
+    // In chunks between progress calls (one chunk without a callback): nothing per record.
+    const onProgress = this.onProgress;
+    const chunk = onProgress === undefined ? last : PROGRESS_EVERY;
+    for (let p = 1, end = Math.min(last, 1 + chunk); p < last; end = Math.min(last, end + chunk)) {
+      for (; p < end; p++) {
+        const item = body[p];
+        if (typeof item === "number") {
+          const fields = body[++p];
+          if (p >= last || !isArray(fields)) throw new Error("record without fields");
+          this.record(item, fields);
+        } else if (isArray(item)) this.objs.push(this.patchArray(item));
+        else this.plain(item);
+      }
+      if (onProgress !== undefined) onProgress({ records: p, total: last });
     }
     return this.value(body[last]);
   }

@@ -34,7 +34,23 @@ export interface EncodeOptions {
   handlers?: HandlerRegistry | readonly ObjectHandler[];
   /** Per-call reducers, consulted before the process-wide ones. */
   reducers?: ReducerOption;
+  /** Called every PROGRESS_EVERY records of a long encode (without it, the cost is one compare
+   * per object). */
+  onProgress?: (progress: Progress) => void;
 }
+
+/** How far an encode or decode is. */
+export interface Progress {
+  /** Records written or read so far. */
+  records: number;
+  /** Decoding: the records of the whole body (encoding: unknown until the end). */
+  total?: number;
+  /** Encoding: bytes written so far. */
+  bytes?: number;
+}
+
+/** Records between two progress calls. */
+export const PROGRESS_EVERY = 16384;
 
 const PLAIN = 0;
 const ARRAY = 1;
@@ -106,6 +122,9 @@ export class Encoder implements EncodeContext {
   private out: Writer | null = null;
   private count = 0;
   private negZero = 0;
+  private readonly onProgress: ((progress: Progress) => void) | undefined;
+  /** `count` at which onProgress is next called (never, without one). */
+  private progressAt = Number.MAX_SAFE_INTEGER;
 
   constructor(options: EncodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
@@ -114,6 +133,8 @@ export class Encoder implements EncodeContext {
     this.handlers = registry.handlers;
     this.reducers = toReducerRegistry(options.reducers);
     this.fast = !registry.claimsPlainObjects && !defaultReducers.reducesPlainObjects && !(this.reducers?.reducesPlainObjects ?? false);
+    this.onProgress = options.onProgress;
+    if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
   }
 
   /** Encodes the graph under `root` into msgpack bytes (the body of a snapshot):
@@ -333,6 +354,7 @@ export class Encoder implements EncodeContext {
       const done = f.kind === PLAIN ? this.stepPlain(f) : f.kind === ARRAY ? this.stepArray(f) : this.stepGeneric(f);
       if (!done) continue;
       const depth = --this.depth;
+      if (this.count >= this.progressAt) this.reportProgress();
       // The parent is waiting on this very value: hand it the reference and move it on,
       // instead of looking the value up again.
       if (depth > 0) {
@@ -342,6 +364,11 @@ export class Encoder implements EncodeContext {
         p.pos++;
       }
     }
+  }
+
+  private reportProgress(): void {
+    this.progressAt = this.count + PROGRESS_EVERY;
+    this.onProgress!({ records: this.count, bytes: this.out!.pos });
   }
 
   private stepPlain(f: Frame): boolean {

@@ -6,7 +6,7 @@ import { encodeGraph, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
 import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./runtime/modules.js";
 
-export { encodeGraph, Encoder, type EncodeOptions } from "./encoder.js";
+export { encodeGraph, Encoder, type EncodeOptions, type Progress } from "./encoder.js";
 export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
 export { SerializeError, SnapshotError } from "./errors.js";
 export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } from "./reference-table.js";
@@ -17,9 +17,13 @@ export {
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export {
+  restoreReadStream, restoreWriteStream, restoreFileHandle, RestoredFileHandle,
+  type ReadStreamState, type WriteStreamState, type FileHandleState,
+} from "./host-restore.js";
 export { setTortureMode, tortureRequested } from "./torture.js";
 
-export { type ModuleMode, type SerializableModules } from "./runtime/modules.js";
+export { adoptModuleInstance, type ModuleMode, type SerializableModules } from "./runtime/modules.js";
 
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */

@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import * as util from "node:util";
 import { SnapshotError } from "./errors.js";
+import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
 import { appendSegment, comparePaths, parsePath, PROTO, WELL_KNOWN_NAME, type Segment } from "./reference-paths.js";
 
 const GLOBAL_GETTERS = new Set(["process", "Buffer", "TextEncoder", "TextDecoder", "AbortController", "AbortSignal",
@@ -31,6 +32,11 @@ export interface ReferenceTableOptions {
 
 type Entry = { path: string; value: object; depth: number };
 
+/** Exports of this package that every table knows: the restore functions of the built-in host
+ * policies (kinds/host.ts), so snapshots holding fs streams load without any registration. */
+const OWN_SPECIFIER = "@spickle/pickle";
+const OWN_EXPORTS: Record<string, object> = { restoreFileHandle, restoreReadStream, restoreWriteStream };
+
 export class ReferenceTable {
   private readonly byValue = new Map<object, string>();
   // The ordinary plain objects and arrays among the entries (a few hundred): the encoder's fast
@@ -46,6 +52,9 @@ export class ReferenceTable {
   constructor(private readonly options: ReferenceTableOptions = {}) {
     this.maxDepth = options.maxDepth ?? 5;
     this.maxEntries = options.maxEntries ?? 50_000;
+    // Entered directly rather than walked: their prototypes are intrinsics, named under globalThis.
+    this.modules.set(OWN_SPECIFIER, OWN_EXPORTS);
+    for (const [name, value] of Object.entries(OWN_EXPORTS)) this.byValue.set(value, `${OWN_SPECIFIER}#${name}`);
   }
 
   /** Registers a module's namespace (or exports object) under its specifier, e.g.

@@ -1,8 +1,6 @@
 // The closure corpus through modules by value: each case's `make` and `use` are pickled and loaded
 // in fresh mode — a new instance of the corpus module rebuilt from its restore form, with only the
 // module-level bindings they reference — and must observe what the native program observes.
-// Modules with module-level classes are not restorable yet (classes by value is another item):
-// their snapshots must fail with the module named.
 
 import { describe, expect, test } from "vitest";
 import { closureOf, moduleOf } from "@spickle/runtime";
@@ -21,15 +19,9 @@ for (const name of corpusNames()) {
 }
 
 describe.each(files.map((f) => [f.name, f] as const))("modules by value: closures/corpus/%s.ts", (_, file) => {
-  const restoreError = moduleOf(closureOf(file.compiled.cases[0]!.make)!.registry)!.info.restoreError;
-
   test.each(file.native.cases.map((c, i) => [c.name, i] as const))("%s", async (_, index) => {
     const nativeCase = file.native.cases[index]!;
     const compiledCase = file.compiled.cases[index]!;
-    if (restoreError !== undefined) {
-      expect(() => dumps([compiledCase.make, compiledCase.use])).toThrow(restoreError);
-      return;
-    }
     const expected = await observe(async () => nativeCase.use(await nativeCase.make()));
     const [make, use] = loads(dumps([compiledCase.make, compiledCase.use]), { modules: "fresh" }) as [() => unknown, (m: unknown) => unknown];
     const record = moduleOf(closureOf(make)!.registry)!;

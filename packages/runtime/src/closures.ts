@@ -13,9 +13,9 @@ export const SITE = Symbol("spickle.site");
 /** Own property of a compiled function: the scope object it captured (null: nothing). */
 export const SCOPE = Symbol("spickle.scope");
 /** Own property of a site: its id and registry, set by `registerSites`. */
-const SITE_INFO = Symbol("spickle.siteInfo");
+export const SITE_INFO = Symbol("spickle.siteInfo");
 /** Own property of a bound function made by `bind`: its target, `this` and arguments. */
-const BOUND = Symbol("spickle.bound");
+export const BOUND = Symbol("spickle.bound");
 
 /** A scope object: captured variables as own properties, the enclosing scope under `$parent`. */
 export type Scope = { $parent?: Scope | null; [name: string]: unknown };
@@ -25,6 +25,8 @@ export type Factory = (scope: Scope | null) => Function;
 interface SiteInfo {
   id: string;
   registry: SiteRegistry;
+  /** For a factory made inside a class body (its functions use the class's private names): the class. */
+  home?: Function;
 }
 
 /** The sites of one module instance: id → factory (or, for a module-level function declaration,
@@ -93,9 +95,21 @@ function define(target: object, key: symbol, value: unknown): void {
   Object.defineProperty(target, key, { value, configurable: true });
 }
 
+/** The id and module instance of a site (a factory or module-level declaration). */
+export function siteOf(site: Function): { id: string; registry: SiteRegistry } | undefined {
+  return (site as unknown as Record<symbol, SiteInfo | undefined>)[SITE_INFO];
+}
+
+/** Registers a factory made inside the class `home`'s body under `id`. */
+export function registerClassSite(factory: Function, id: string, registry: SiteRegistry, home: Function): void {
+  define(factory, SITE_INFO, { id, registry, home } satisfies SiteInfo);
+}
+
 export interface ClosureData {
   /** Stable id of the function literal: `moduleId#qualified.name`. */
   id: string;
+  /** The class whose body made its factory (the function uses the class's private names). */
+  home?: Function;
   /** The scope object the function captured (null: none). */
   scope: Scope | null;
   /** The registry of the module instance that made it. */
@@ -106,10 +120,12 @@ export interface ClosureData {
 export function closureOf(fn: unknown): ClosureData | undefined {
   if (typeof fn !== "function") return undefined;
   const site = (fn as unknown as Record<symbol, unknown>)[SITE] as Function | undefined;
-  if (site === undefined) return undefined;
+  // Own only: a class made by other code that extends a compiled class inherits its tags.
+  if (site === undefined || !Object.hasOwn(fn, SITE)) return undefined;
   const info = (site as unknown as Record<symbol, SiteInfo | undefined>)[SITE_INFO];
   if (info === undefined) return undefined; // made before its module registered (circular import)
-  return { id: info.id, scope: (fn as unknown as Record<symbol, Scope | null>)[SCOPE] ?? null, registry: info.registry };
+  const scope = (fn as unknown as Record<symbol, Scope | null>)[SCOPE] ?? null;
+  return info.home === undefined ? { id: info.id, scope, registry: info.registry } : { id: info.id, scope, registry: info.registry, home: info.home };
 }
 
 /** Re-creates the function `id` of `registry`'s module instance over `scope`. Closures re-created

@@ -8,7 +8,7 @@
 /** Symbol under which a compiled generator object keeps its Frame. */
 export const FRAME = Symbol("spickle.frame");
 /** Set on generator functions the runtime has given the generator reflective surface. */
-const MARKED = Symbol("spickle.generatorFunction");
+export const MARKED = Symbol("spickle.generatorFunction");
 // Caches (symbol-keyed, so never data): the frame driving this one through `yield*`, and, on the
 // frame a caller resumes, the innermost frame of its last suspension.
 const PARENT = Symbol("spickle.parent");
@@ -351,35 +351,84 @@ function popTo(child: Frame): Frame {
   return parent;
 }
 
-function resume(generator: unknown, type: number, arg: unknown): IteratorResult<unknown> {
-  const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
-  if (frame === undefined) {
-    throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
-  }
-  if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
-  if (type === NEXT && frame.state === SUSPENDED && frame.delegate === null && frame[TIP] === null &&
-      frame[PARENT] === null && resumeHook === null) {
-    // The common case, kept tight: the body continues with the sent value and yields again.
-    frame.method = NEXT;
-    frame.arg = arg;
-    frame.v = arg;
+/** `frame` (suspended, driving no chain, no resume hook) has just started a `yield*`: while the
+ * delegate is not a compiled generator, step it and continue the body here — what `run` does,
+ * without its general loop. That is a tasklet switching on an op: `yield* ch.send(v)` completes
+ * at once or parks. Anything else (a compiled delegate, an error, a return) goes to `drive`. */
+function delegating(frame: Frame): IteratorResult<unknown> {
+  for (;;) {
+    const delegate = frame.delegate!;
+    if ((delegate as { [FRAME]?: Frame })[FRAME] !== undefined) return drive(frame, frame.method, frame.arg);
     frame.state = EXECUTING;
     let value: unknown;
     try {
-      value = frame.body.call(frame.self, frame, frame.l);
+      const result = (frame.delegateNext as Function).call(delegate, undefined);
+      if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+      if (!result.done) {
+        frame.state = SUSPENDED;
+        return result;
+      }
+      value = result.value;
     } catch (error) {
-      // Dispatched as the general loop would: to the body's own catch and finally blocks.
+      frame.delegate = null;
+      frame.delegateNext = undefined;
       frame.state = SUSPENDED;
       return drive(frame, THROW, error);
     }
-    if (value !== CONTINUE) {
+    frame.delegate = null;
+    frame.delegateNext = undefined;
+    frame.arg = value;
+    frame.v = value;
+    let next: unknown;
+    try {
+      next = frame.body.call(frame.self, frame, frame.l);
+    } catch (error) {
       frame.state = SUSPENDED;
-      return { value, done: false };
+      return drive(frame, THROW, error);
     }
-    // A return, a jump through finally, or the start of a yield*: the general loop takes over.
     frame.state = SUSPENDED;
-    return drive(frame, frame.method, frame.arg);
+    if (next !== CONTINUE) return { value: next, done: false };
+    if (frame.delegate === null) return drive(frame, frame.method, frame.arg);
   }
+}
+
+function resume(generator: unknown, type: number, arg: unknown): IteratorResult<unknown> {
+  const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+  if (frame === undefined || type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
+      frame[PARENT] !== null || resumeHook !== null) {
+    return resumeGeneral(frame, type, arg);
+  }
+  // The common case, kept tight (the rest is in other functions, so that callers can inline
+  // this one): the body continues with the sent value and yields again.
+  frame.method = NEXT;
+  frame.arg = arg;
+  frame.v = arg;
+  frame.state = EXECUTING;
+  let value: unknown;
+  try {
+    value = frame.body.call(frame.self, frame, frame.l);
+  } catch (error) {
+    // Dispatched as the general loop would: to the body's own catch and finally blocks.
+    frame.state = SUSPENDED;
+    return drive(frame, THROW, error);
+  }
+  frame.state = SUSPENDED;
+  if (value !== CONTINUE) return { value, done: false };
+  // A return, a jump through finally, or the start of a yield*: the general loop takes over,
+  // except for a yield* over a plain iterator (a tasklet's op), which is stepped here.
+  return frame.delegate !== null ? delegating(frame) : drive(frame, frame.method, frame.arg);
+}
+
+/** `generator.next(value)` of a compiled generator, for callers that know it is one (the
+ * scheduler): a direct call, whatever other generators the call site sees. */
+export function resumeNext(generator: object, value: unknown): IteratorResult<unknown> {
+  return resume(generator, NEXT, value);
+}
+
+/** Every resumption but a plain `next` of a suspended frame. */
+function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): IteratorResult<unknown> {
+  if (frame === undefined) throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
+  if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
   if (frame[PARENT] !== null && frame.state !== COMPLETED) {
     // Resumed directly while another generator delegates to it: legal unless that chain runs.
     const root = chainRoot(frame);

@@ -35,8 +35,14 @@ export {
 // closures as data
 export {
   SITE, SCOPE, SiteRegistry, closure, registerSites, liveRegistry, closureOf, recreate, defineAccessor, accessorOf,
-  bind, boundOf, rebind, registerSitesOf, type Scope, type Factory, type ClosureData, type BoundData,
+  bind, boundOf, rebind, registerSitesOf, siteOf, registerClassSite, type Scope, type Factory, type ClosureData, type BoundData,
 } from "./closures.js";
+// classes as data
+export {
+  RESTORE, defineClass, declareClass, declaredClass, classOf, methodOf, methodAt, recreateClass, compiledChain,
+  construct, type PrivateAccess, type PrivateFields, type ClassData, type ClassDetails, type MethodData,
+} from "./classes.js";
+export { INTERNAL_KEYS } from "./tags.js";
 // module records
 export {
   ModuleRecord, registerModule, liveModule, moduleOf, restoreModule, provideModule, type ModuleInfo, type ModuleLink, type BindingKind,

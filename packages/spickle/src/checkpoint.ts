@@ -8,7 +8,8 @@
 
 import { readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type Tasklet } from "@spickle/runtime";
-import { defaultReferenceTable, dumps, loads, writeSnapshotFile, type SerializableModules } from "@spickle/pickle";
+import { defaultReferenceTable, dumps, loads, writeSnapshotFile, type Progress, type SerializableModules } from "@spickle/pickle";
+import { summarizeTasklets, taskletCollector } from "./stacks.js";
 
 export type ForkResult = { resumed: false; snapshot: Uint8Array } | { resumed: true; args: string[] };
 export type CheckpointResult = { resumed: false; path: string } | { resumed: true; args: string[] };
@@ -61,6 +62,14 @@ export interface CheckpointOptions {
   writeFile?: (path: string, bytes: Uint8Array) => void;
   /** Called with the scheduler once it runs (the CLI's `--checkpoint-every` pauses it). */
   onStart?: (scheduler: Scheduler) => void;
+  /** Called as each checkpoint (or the resume) starts; what it returns hears the pickler's
+   * progress, then `done` (the CLI draws a progress line on a terminal). */
+  progress?: (work: "checkpoint" | "resume") => ProgressReport | null;
+}
+
+export interface ProgressReport {
+  update(progress: Progress): void;
+  done(): void;
 }
 
 export type CheckpointableMain<A extends string[], R> = (cp: CheckpointSupport, ...args: A) => Iterator<unknown, R, unknown>;
@@ -87,7 +96,13 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
   const bytes = typeof snapshot === "string" ? readFileSync(snapshot) : snapshot;
   // Fresh module instances: the program continues with the snapshot's module state, never this
   // process's own copy (DESIGN.md decision 6).
-  const scheduler = loads(bytes, { key: options.key, modules: "fresh" });
+  const progress = options.progress?.("resume");
+  let scheduler: unknown;
+  try {
+    scheduler = loads(bytes, { key: options.key, modules: "fresh", onProgress: progress?.update });
+  } finally {
+    progress?.done();
+  }
   if (!(scheduler instanceof Scheduler)) throw new Error("spickle: this snapshot does not hold a checkpointed program");
   const done = scheduler.resume({ host: checkpointHost(options), hostResult: { value: { resumed: true, args } } });
   options.onStart?.(scheduler);
@@ -97,11 +112,22 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
 /** The snapshot of a paused scheduler, with the checkpoint header (`caller`: the tasklet that
  * asked for it, if one did). */
 export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions, caller?: Tasklet): Uint8Array {
-  return dumps(scheduler, {
-    key: options.key,
-    serializableModules: options.serializableModules,
-    header: { ...options.header, kind: "checkpoint", tasklets: scheduler.live, ...(caller ? { caller: caller.name } : {}) },
-  });
+  const met = taskletCollector();
+  const header: Record<string, unknown> = { ...options.header, kind: "checkpoint", tasklets: scheduler.live, ...(caller ? { caller: caller.name } : {}) };
+  // The stacks of the tasklets the encode met: dumps reads the header after the body is written.
+  Object.defineProperty(header, "stacks", { enumerable: true, get: () => summarizeTasklets(scheduler, met.tasklets) });
+  const progress = options.progress?.("checkpoint");
+  try {
+    return dumps(scheduler, {
+      key: options.key,
+      serializableModules: options.serializableModules,
+      handlers: [met.handler],
+      header,
+      onProgress: progress?.update,
+    });
+  } finally {
+    progress?.done();
+  }
 }
 
 function checkpointHost(options: CheckpointOptions) {

@@ -37,4 +37,17 @@ export {
   type LoadOptions,
 } from "@spickle/pickle";
 
+// remote compute (sPickle's remotemethod)
+export {
+  connect,
+  remoteMethod,
+  byReference,
+  Connection,
+  RemoteConnectionError,
+  RemoteTimeoutError,
+  type ConnectTarget,
+  type ConnectOptions,
+  type CallOptions,
+} from "@spickle/remote";
+
 provideModule("spickle", spickle);

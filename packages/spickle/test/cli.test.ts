@@ -181,12 +181,14 @@ describe("checkpoint options", () => {
     const byRef = spickle(["run", "-c", "r.ckpt", "--serializable-modules", "lib/**,other.ts", script, "2", "--stop-after=1"], { cwd: dir });
     expect(byRef.status).toBe(3);
     expect(JSON.parse(spickle(["inspect", "--json", "r.ckpt"], { cwd: dir }).stdout).modules).toEqual([
-      { id: "counter.ts", hash: expect.stringMatching(/^[0-9a-f]{64}$/), byValue: false },
+      { id: "counter.ts", hash: expect.stringMatching(/^[0-9a-f]{64}$/), byValue: false, codeSize: null },
     ]);
     expect(lines(spickle(["resume", "r.ckpt"], { cwd: dir }).stdout)).toEqual(["resumed with []", "step 2 total 5", "done 5"]);
     const byValue = spickle(["run", "-c", "v.ckpt", "--serializable-modules", "*.ts", script, "2", "--stop-after=1"], { cwd: dir });
     expect(byValue.status).toBe(3);
-    expect(JSON.parse(spickle(["inspect", "--json", "v.ckpt"], { cwd: dir }).stdout).modules[0].byValue).toBe(true);
+    const carried = JSON.parse(spickle(["inspect", "--json", "v.ckpt"], { cwd: dir }).stdout).modules[0];
+    expect(carried.byValue).toBe(true);
+    expect(carried.codeSize).toBeGreaterThan(readFileSync(script, "utf8").length);
   });
 
   it("bad values are usage errors (exit 2)", () => {
@@ -381,6 +383,71 @@ describe("spickle inspect", () => {
     expect(out).toMatch(/^ {2}Signature: +none \(unsigned\)$/m);
     expect(out).toMatch(/^ {2}Checksum: +ok/m);
     for (const line of lines(out)) expect(line.length).toBeLessThanOrEqual(120);
+  });
+
+  it("shows every tasklet's stack at its original source lines, what it waits on, and the objects by type", () => {
+    const dir = freshFolder();
+    const script = join(project, "pipeline.ts");
+    const run = spickle(["run", "-c", "p.ckpt", script], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(3);
+    const source = readFileSync(script, "utf8").split("\n");
+    const at = (fn: string, text: string) => {
+      const line = source.findIndex((l) => l.includes(text)) + 1;
+      // The column of the suspended expression (the yield), as a stack trace points at a call.
+      const text0 = source[line - 1]!;
+      const column = (text0.includes("yield") ? text0.indexOf("yield") : text0.search(/\S/)) + 1;
+      return `      at ${fn} (${script}:${line}:${column})\n          ${text}\n`;
+    };
+    const r = spickle(["inspect", "p.ckpt"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      "  TASKLETS\n" +
+        "  #1 main: current (it took this checkpoint)\n" +
+        at("main", "const point = yield* cp.checkpoint();") +
+        "  #2 producer: sending on channel 1\n" +
+        at("produce", "yield* out.send(i * i);") +
+        at("producer", "yield* produce(out, 3);") +
+        "  #3 consumer: receiving on channel 2\n" +
+        at("consumer", "const word = yield* input.receive();") +
+        "  #4 sleeper: sleeping, 60.0 s left\n" +
+        at("sleeper", "yield* sleep(60_000);") +
+        "  #5 idle: runnable\n" +
+        at("idle", 'console.log("idle ran");'),
+    );
+    expect(r.stdout).toMatch(/^ {2}MODULE +HASH +MODE +CODE\n {2}pipeline\.ts +[0-9a-f]{12} +by value +[\d.]+ KiB\n/m);
+    expect(r.stdout).toMatch(/^ {2}OBJECTS BY TYPE +COUNT +SIZE +LARGEST\n {2}Module +1 +[\d.]+ KiB +[\d.]+ KiB\n/m);
+    expect(r.stdout).toMatch(/^ {2}Tasklet +5 +\d+ B +\d+ B$/m);
+    for (const line of lines(r.stdout)) expect(line.length).toBeLessThanOrEqual(120);
+
+    const json = JSON.parse(spickle(["inspect", "--json", "p.ckpt"], { cwd: dir }).stdout);
+    expect(json.stacks.map((t: { name: string; state: string }) => [t.name, t.state])).toEqual([
+      ["main", "current"],
+      ["producer", "sending"],
+      ["consumer", "receiving"],
+      ["sleeper", "sleeping"],
+      ["idle", "runnable"],
+    ]);
+    expect(json.stacks[1].frames[0]).toEqual({
+      fn: "produce",
+      module: "pipeline.ts",
+      file: script,
+      line: source.findIndex((l) => l.includes("yield* out.send(i * i);")) + 1,
+      column: 5,
+      source: "yield* out.send(i * i);",
+    });
+    expect(json.modules).toEqual([{ id: "pipeline.ts", hash: expect.stringMatching(/^[0-9a-f]{64}$/), byValue: true, codeSize: expect.any(Number) }]);
+    expect(json.objects.find((o: { type: string }) => o.type === "Tasklet")).toMatchObject({ count: 5 });
+    const total = json.objects.reduce((sum: number, o: { bytes: number }) => sum + o.bytes, 0);
+    expect(total).toBeGreaterThan(json.bodySize * 0.9);
+    expect(total).toBeLessThanOrEqual(json.bodySize);
+
+    // And the program resumes from that checkpoint.
+    const resumed = spickle(["resume", "p.ckpt"], { cwd: dir });
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(lines(resumed.stdout)).toEqual(["got 1", "idle ran", "consumer got hello"]);
   });
 
   it("--json gives the same for tools", () => {

@@ -116,10 +116,17 @@ describe("module records", () => {
     expect(runtime.liveRegistry("src/a.ts")).toBeUndefined();
   });
 
-  test("a module-level class makes the module not restorable yet, with a reason", () => {
-    const { code: c } = compile("export class P {}\nexport function f() { return () => 1; }\n", { filename: "c.ts", moduleId: "src/c.ts", sourceMaps: false });
+  test("module-level classes are bindings their factories fill: the restore form defines the factories only", () => {
+    const { code: c } = compile(
+      "export class P { static n = 1; }\nexport default class {}\nclass Q extends P {}\nexport function f() { return new Q(); }\n",
+      { filename: "c.ts", moduleId: "src/c.ts", sourceMaps: false },
+    );
     const i = infoOf(c);
-    expect(i.code).toBeNull();
-    expect(i.restoreError).toBe("module src/c.ts declares class P at module level (classes by value are not supported yet)");
+    expect(i.vars).toMatchObject({ P: "let", Q: "let" });
+    expect(i.exports).toMatchObject({ P: "P", default: expect.any(String) });
+    expect(i.refs["src/c.ts#f"]).toEqual(["Q", "f"]);
+    const restored = runtime.restoreModule(i);
+    expect(restored.initialized("P")).toBe(false); // the class is the snapshot's to supply
+    expect([...restored.sites!.factories.keys()].sort()).toEqual(["src/c.ts#P", "src/c.ts#Q", "src/c.ts#default"]);
   });
 });

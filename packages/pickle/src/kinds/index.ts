@@ -8,6 +8,7 @@ import { ARRAYBUFFER_KIND, DATAVIEW_KIND, describeArrayBuffer, describeDataView,
 import { describeMap, describeSet, MAP_KIND, SET_KIND } from "./collections.js";
 import type { Description } from "./description.js";
 import { describeError, ERROR_KIND } from "./error-objects.js";
+import { describeHost, NATIVE_ITERATOR } from "./host.js";
 import { NUMBERS_KIND } from "./numbers.js";
 import { describeObject, OBJECT_KIND, SLOW_ARRAY_KIND, typeNameOf } from "./objects.js";
 import { BOXED_KIND, DATE_KIND, describeBoxed, describeDate, describeRegExp, REGEXP_KIND } from "./wrappers.js";
@@ -34,14 +35,18 @@ export function describeBuiltin(v: object, proto: object | null, ctx: EncodeCont
   if (t.isDataView(v)) return describeDataView(v as DataView, proto);
   if (t.isBoxedPrimitive(v)) return describeBoxed(v, proto);
   const name = typeNameOf(v);
-  if (t.isPromise(v)) ctx.fail(name, "promise state is not observable");
-  if (t.isWeakMap(v) || t.isWeakSet(v)) ctx.fail(name, "weak collections cannot be enumerated");
-  if (v instanceof WeakRef) ctx.fail(name, "a weak reference's target cannot be held by a snapshot");
-  if (v instanceof FinalizationRegistry) ctx.fail(name, "finalization callbacks are tied to this process's garbage collector");
+  if (t.isPromise(v)) ctx.fail(name, "promise state is not observable (await it before the checkpoint and keep its result)");
+  if (t.isWeakMap(v) || t.isWeakSet(v)) ctx.fail(name, "weak collections cannot be enumerated (use a Map or Set, or rebuild it after resume)");
+  if (v instanceof WeakRef) ctx.fail(name, "a weak reference's target cannot be held by a snapshot (keep the target itself, or drop the reference)");
+  if (v instanceof FinalizationRegistry) {
+    ctx.fail(name, "finalization callbacks are tied to this process's garbage collector (register the objects again after resume)");
+  }
   if (t.isGeneratorObject(v)) ctx.fail(name, "a native generator's state is not observable (compile its module with spickle)");
-  if (t.isMapIterator(v) || t.isSetIterator(v)) ctx.fail(name, "a native iterator's position is not observable");
+  if (t.isMapIterator(v) || t.isSetIterator(v)) ctx.fail(name, NATIVE_ITERATOR);
   if (t.isModuleNamespaceObject(v)) ctx.fail("module namespace", "module is not in the reference table (use table.addModule)");
   if (t.isExternal(v)) ctx.fail("host object", "host objects have no JavaScript-visible state");
+  const host = describeHost(v, proto, ctx);
+  if (host !== undefined) return host;
   return describeObject(v, proto, ctx, handlers);
 }
 

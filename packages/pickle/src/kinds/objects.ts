@@ -5,6 +5,7 @@
 //
 // The prototype is a create value (usually by reference: a class prototype in the table), so the
 // object can be made with Object.create before its properties — which may be cyclic — are set.
+import { EventEmitter } from "node:events";
 import { SYNC } from "@spickle/runtime";
 import type { Decoder } from "../decoder.js";
 import { SerializeError } from "../errors.js";
@@ -35,11 +36,15 @@ export function describeObject(obj: object, proto: object | null, ctx: EncodeCon
   return d;
 }
 
+/** Prototypes of Node classes written in JavaScript whose instances keep all their state in own
+ * properties (listeners and all), so they are written like any object. */
+const ordinaryHostPrototypes = new Set<object>([EventEmitter.prototype]);
+
 /** An instance of a class that cannot be written fails here, with the class name, rather than
  * deep inside its prototype's methods. */
 function checkClass(proto: object, ctx: EncodeContext, handlers: readonly ObjectHandler[]): void {
   const path = ctx.table.pathOf(proto);
-  if (path !== undefined) {
+  if (path !== undefined && !ordinaryHostPrototypes.has(proto)) {
     // Instances of builtin and Node classes (Socket, URL, EventTarget…) keep their real state in
     // native slots or private fields: copying their own properties would silently lose it.
     if (ReferenceTable.isIntrinsic(path)) {
@@ -50,7 +55,12 @@ function checkClass(proto: object, ctx: EncodeContext, handlers: readonly Object
   }
   const c = getOwnPropertyDescriptor(proto, "constructor")?.value as unknown;
   if (typeof c !== "function" || ctx.table.pathOf(c) !== undefined) return;
-  if (handlers.some((h) => h.claims(proto) || h.claims(c))) return;
+  if (handlers.some((h) => h.claims(proto) || h.claims(c))) {
+    // A class of compiled code: what it extends must be writable too (a subclass of URL is not).
+    const base = Object.getPrototypeOf(proto) as object | null;
+    if (base !== null && base !== Object.prototype) checkClass(base, ctx, handlers);
+    return;
+  }
   ctx.fail(nameOf(c) ?? "object", "its class is not in the reference table and no handler or reducer claims it " +
     "(register its module with table.addModule, or a reducer)");
 }
@@ -89,7 +99,8 @@ export function describeHandler(h: ObjectHandler, obj: object, ctx: EncodeContex
 export function describeFunction(f: object, ctx: EncodeContext): never {
   const name = `function ${nameOf(f) || "(anonymous)"}`;
   if (/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f))) {
-    ctx.fail(name, "native function is not in the reference table");
+    ctx.fail(name, "native function is not in the reference table (register the module that exports it with " +
+      "table.addModule, or keep a function of compiled code that calls it)");
   }
   ctx.fail(name, "functions are written by reference (reference table) or by a function handler, and neither knows this one");
 }

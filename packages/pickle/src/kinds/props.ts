@@ -94,3 +94,23 @@ export function propertyAt(fill: unknown[], start: number, valuePos: number): st
 }
 
 export { ORDINARY };
+
+/** Applies a property list written by describeProps whose entries a handler's fill values
+ * carried (so they arrive decoded). */
+export function applyPropList(obj: object, list: unknown[]): void {
+  let pos = 1;
+  while (pos < list.length) {
+    const key = list[pos++] as string | symbol;
+    const flags = list[pos++] as number;
+    const d: PropertyDescriptor = { enumerable: (flags & ENUMERABLE) !== 0, configurable: (flags & CONFIGURABLE) !== 0 };
+    if (flags & ACCESSOR) {
+      d.get = list[pos++] as (() => unknown) | undefined;
+      d.set = list[pos++] as ((v: unknown) => void) | undefined;
+    } else {
+      d.value = list[pos++];
+      d.writable = (flags & WRITABLE) !== 0;
+    }
+    Object.defineProperty(obj, key, d);
+  }
+  if (list[0] === 0) Object.preventExtensions(obj);
+}

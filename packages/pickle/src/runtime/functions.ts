@@ -6,11 +6,19 @@
 // A function's module goes by value (its record, written once, carries the module's code and the
 // function's create values name it; the module-level bindings the function references are its fill
 // values, see modules.ts) or by reference (its id: the loading process must have it loaded).
+// A function's own properties that are state (`fn.cache = …`, methods added to `F.prototype`) are
+// written with it and set on the re-made function. A function whose class body uses private names
+// is made by a factory inside that class: it is (class, function id, scope).
 
-import { boundOf, closureOf, liveRegistry, ModuleRecord, moduleOf, rebind, recreate, type Scope } from "@spickle/runtime";
+import { INTERNAL_KEYS, type SiteRegistry, boundOf, classOf, closureOf, liveRegistry, ModuleRecord, moduleOf, rebind, recreate, type Scope } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
 import type { ObjectHandler } from "../handlers.js";
+import { applyPropList, describeProps } from "../kinds/props.js";
 import { applyItems, bindingItems, byValue } from "./modules.js";
+
+/** Functions this process re-made from a snapshot: only those get the snapshot's own properties
+ * (a live module's function declaration keeps its own). */
+const remade = new WeakSet<Function>();
 
 export const closureHandler: ObjectHandler<Function> = {
   kind: "spickle.closure",
@@ -18,25 +26,69 @@ export const closureHandler: ObjectHandler<Function> = {
   early: true,
   claims: (value) => closureOf(value) !== undefined,
   describe: (fn, ctx) => {
-    const { id, scope, registry } = closureOf(fn)!;
+    const { id, scope, registry, home } = closureOf(fn)!;
+    const props = ownState(fn);
+    // Made inside a class body: the class (by value, with its module state) re-makes its factory.
+    if (home !== undefined) return { create: [null, id, home, scope], fill: [null, props], fillNames: ["", "properties"] };
     const record = moduleOf(registry);
-    if (record === undefined || !byValue(record, ctx)) return { create: [registry.moduleId, id, scope] };
-    return { create: [record, id, scope], fill: [bindingItems(record, id, ctx)], fillNames: ["module state"] };
-  },
-  create: ([module, id, scope]) => {
-    if (module instanceof ModuleRecord) {
-      if (module.sites === null) throw new SnapshotError(`the snapshot needs function ${String(id)}, but module ${module.id} has no functions`);
-      return recreate(id as string, scope as Scope | null, module.sites);
+    if (record === undefined || !byValue(record, ctx)) {
+      return { create: [registry.moduleId, id, null, scope], fill: [null, props], fillNames: ["", "properties"] };
     }
-    const moduleId = module as string;
-    const registry = liveRegistry(moduleId);
-    if (registry === undefined) {
-      throw new SnapshotError(`the snapshot needs function ${String(id)}, but module ${String(moduleId)} is not loaded`);
-    }
-    return recreate(id as string, scope as Scope | null, registry);
+    return { create: [record, id, null, scope], fill: [bindingItems(record, id, ctx), props], fillNames: ["module state", "properties"] };
   },
-  fill: (_fn, [items], ctx) => applyItems(items as unknown[][], ctx),
+  create: ([module, id, home, scope]) => {
+    const made = make(module, id as string, home, scope as Scope | null);
+    if (made.remade) remade.add(made.fn);
+    return made.fn;
+  },
+  fill: (fn, [items, props], ctx) => {
+    if (items !== null) applyItems(items as unknown[][], ctx);
+    if (props !== null && remade.has(fn)) applyPropList(fn, props as unknown[]);
+  },
 };
+
+function make(module: unknown, id: string, home: unknown, scope: Scope | null): { fn: Function; remade: boolean } {
+  if (home !== undefined && home !== null) {
+    const factory = classOf(home)?.sites?.[id];
+    if (factory === undefined) throw new SnapshotError(`the snapshot needs function ${id} of a class that has no such function`);
+    return { fn: factory(scope), remade: true };
+  }
+  let registry: SiteRegistry | undefined;
+  if (module instanceof ModuleRecord) {
+    if (module.sites === null) throw new SnapshotError(`the snapshot needs function ${id}, but module ${module.id} has no functions`);
+    registry = module.sites;
+  } else {
+    registry = liveRegistry(module as string);
+    if (registry === undefined) throw new SnapshotError(`the snapshot needs function ${id}, but module ${String(module)} is not loaded`);
+  }
+  const fn = recreate(id, scope, registry);
+  const live = !(module instanceof ModuleRecord && module.restored) && registry.declarations.get(id) === fn;
+  return { fn, remade: !live };
+}
+
+/** A function's own properties when they are state (anything but its name, length, the runtime's
+ * tags and an untouched `prototype`), as a property list; null otherwise. */
+function ownState(fn: Function): unknown[] | null {
+  const keys = Reflect.ownKeys(fn);
+  let state = false;
+  for (const key of keys) {
+    if (key === "length" || key === "name" || INTERNAL_KEYS.has(key)) continue;
+    if (key === "prototype" && pristinePrototype(fn)) continue;
+    state = true;
+    break;
+  }
+  if (!state) return null;
+  const list: unknown[] = [];
+  describeProps(fn, list, (key) => key === "length" || key === "name" || INTERNAL_KEYS.has(key));
+  return list;
+}
+
+function pristinePrototype(fn: Function): boolean {
+  const proto = Object.getOwnPropertyDescriptor(fn, "prototype")!.value as unknown;
+  if (typeof proto !== "object" || proto === null) return true;
+  const keys = Reflect.ownKeys(proto);
+  return keys.length === 0 || (keys.length === 1 && keys[0] === "constructor");
+}
 
 export const boundHandler: ObjectHandler<Function> = {
   kind: "spickle.bound",

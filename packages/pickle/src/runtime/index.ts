@@ -5,9 +5,11 @@
 import * as runtime from "@spickle/runtime";
 import { defaultHandlers } from "../handlers.js";
 import { defaultReferenceTable } from "../reference-table.js";
+import { classHandler, instanceHandler, methodHandler, prototypeHandler } from "./classes.js";
 import { boundHandler, closureHandler } from "./functions.js";
 import { frameHandler, generatorHandler } from "./generators.js";
 import { moduleHandler } from "./modules.js";
 
-defaultHandlers.add(generatorHandler).add(frameHandler).add(closureHandler).add(boundHandler).add(moduleHandler);
+defaultHandlers.add(generatorHandler).add(frameHandler).add(classHandler).add(prototypeHandler).add(methodHandler)
+  .add(instanceHandler).add(closureHandler).add(boundHandler).add(moduleHandler);
 defaultReferenceTable.addModule("@spickle/runtime", runtime);

@@ -187,6 +187,13 @@ function linkChain(from: ModuleRecord, name: string, items: Item[], ctx: EncodeC
   }
 }
 
+/** Makes the binding writes of the load running with `ctx` go into `record`, a restored instance
+ * the caller keeps across loads (a remote connection's per-connection module instances). */
+export function adoptModuleInstance(record: ModuleRecord, ctx: DecodeContext): void {
+  if (!record.restored) throw new Error(`spickle: module ${record.id} is a loaded module: its bindings are not written by restore`);
+  loadState(ctx).fresh.add(record);
+}
+
 /** Applies binding-write items to the module instances this load made fresh. */
 export function applyItems(items: Item[], ctx: DecodeContext): void {
   const s = loadState(ctx);

@@ -11,7 +11,7 @@
 // its entries as `{ $ref: index }`, so cloning it never recurses deeply.
 
 import { closureOf, recreate, type Scope, type SiteRegistry } from "../closures.js";
-import { dataClass, dataClassName, dataFields, sharedDataClassName } from "../data.js";
+import { dataClass, dataClassName, sharedDataClassName, SYNC } from "../data.js";
 import { Frame, frameOf, isCompiledGenerator, shell } from "../generator.js";
 
 export type GraphValue = null | undefined | boolean | number | string | bigint | { $ref: number } | { $external: unknown };
@@ -33,10 +33,13 @@ const ObjectPrototype = Object.prototype;
 const ArrayPrototype = Array.prototype;
 
 export function captureGraph(root: unknown, external: (value: object | symbol) => unknown): GraphData {
+  // Objects get their index when first met and are described in index order (breadth first):
+  // `seen[at]` is the object at `at`, so there is no work list of (object, index) pairs. For
+  // 100,000 tasklets that is 1.2 million objects: every allocation per object shows up as GC.
   const objects: GraphObject[] = [];
+  const seen: object[] = [];
   const index = new Map<object, number>();
   const refs: { $ref: number }[] = [];
-  const pending: [object, number][] = [];
   const ref = (value: unknown): GraphValue => {
     if (typeof value === "symbol") return { $external: external(value) };
     if ((typeof value !== "object" || value === null) && typeof value !== "function") return value as GraphValue;
@@ -44,46 +47,46 @@ export function captureGraph(root: unknown, external: (value: object | symbol) =
     const known = index.get(object);
     if (known !== undefined) return refs[known]!;
     if (!copied(object)) return { $external: external(object) };
-    const at = objects.length;
+    const at = seen.length;
     index.set(object, at);
-    objects.push(undefined as never);
-    pending.push([object, at]);
+    seen.push(object);
     const reference = { $ref: at };
     refs.push(reference); // one reference object per target, shared by every use
     return reference;
   };
-  const record = (source: Record<string, unknown>): Record<string, GraphValue> => {
+  const record = (source: object): Record<string, GraphValue> => {
     const out: Record<string, GraphValue> = {};
-    for (const key of Object.keys(source)) out[key] = ref(source[key]);
+    const keys = Object.keys(source);
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = ref((source as Record<string, unknown>)[keys[i]!]);
     return out;
   };
   const rootValue = ref(root);
-  while (pending.length > 0) {
-    const [object, at] = pending.pop()!;
+  for (let at = 0; at < seen.length; at++) objects.push(describe(seen[at]!));
+  return { root: rootValue, objects };
+
+  function describe(object: object): GraphObject {
     if (typeof object === "function") {
       const closure = closureOf(object)!;
-      objects[at] = { kind: "closure", id: closure.id, scope: ref(closure.scope), registry: { $external: external(closure.registry) } };
-    } else if (isCompiledGenerator(object)) {
-      objects[at] = { kind: "generator", proto: ref(Object.getPrototypeOf(object)), frame: ref(frameOf(object)) };
-    } else if (object instanceof Frame) {
-      objects[at] = { kind: "frame", fields: record({ ...object } as Record<string, unknown>) };
-    } else if (Array.isArray(object)) {
+      return { kind: "closure", id: closure.id, scope: ref(closure.scope), registry: { $external: external(closure.registry) } };
+    }
+    if (object instanceof Frame) return { kind: "frame", fields: record(object) };
+    if (isCompiledGenerator(object)) return { kind: "generator", proto: ref(Object.getPrototypeOf(object)), frame: ref(frameOf(object)) };
+    if (Array.isArray(object)) {
       const items: GraphValue[] = new Array((object as unknown[]).length);
       for (let i = 0; i < items.length; i++) items[i] = ref((object as unknown[])[i]);
-      objects[at] = { kind: "array", items };
-    } else {
-      const type = dataClassName(object) ?? sharedDataClassName(object);
-      if (type !== undefined) objects[at] = { kind: "data", type, fields: record(dataFields(object)) };
-      else objects[at] = { kind: "object", nullProto: Object.getPrototypeOf(object) === null, fields: record(object as Record<string, unknown>) };
+      return { kind: "array", items };
     }
+    const type = dataClassName(object) ?? sharedDataClassName(object);
+    if (type === undefined) return { kind: "object", nullProto: Object.getPrototypeOf(object) === null, fields: record(object) };
+    (object as { [SYNC]?: () => void })[SYNC]?.(); // fields up to date (see data.ts)
+    return { kind: "data", type, fields: record(object) };
   }
-  return { root: rootValue, objects };
 }
 
 /** Whether captureGraph copies `object` (rather than passing it to `external`). */
 function copied(object: object): boolean {
   if (typeof object === "function") return closureOf(object)?.scope != null;
-  if (isCompiledGenerator(object) || object instanceof Frame) return true;
+  if (object instanceof Frame || isCompiledGenerator(object)) return true;
   if (dataClassName(object) !== undefined || sharedDataClassName(object) !== undefined) return true;
   const proto = Object.getPrototypeOf(object);
   // Arrays are copied by index (holes read as undefined; extra properties are not copied).
@@ -93,9 +96,12 @@ function copied(object: object): boolean {
 
 /** Only enumerable data properties with string keys (no accessors, no symbols). */
 function isOrdinary(object: object): boolean {
+  if (Object.getOwnPropertySymbols(object).length > 0) return false;
   const names = Object.getOwnPropertyNames(object);
-  if (names.length !== Object.keys(object).length || Object.getOwnPropertySymbols(object).length > 0) return false;
-  for (const name of names) if (Object.getOwnPropertyDescriptor(object, name)!.get !== undefined) return false;
+  for (let i = 0; i < names.length; i++) {
+    const descriptor = Object.getOwnPropertyDescriptor(object, names[i]!)!;
+    if (descriptor.enumerable !== true || !("value" in descriptor)) return false;
+  }
   return true;
 }
 

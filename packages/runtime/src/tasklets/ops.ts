@@ -42,12 +42,22 @@ export abstract class Op<R = unknown> extends SerializableIterator<unknown> {
   }
 
   override next(outcome?: unknown): IteratorResult<unknown, R> {
-    const phase = this.phase;
-    if (phase === 2) return FINISHED as IteratorResult<unknown, R>;
+    // The first next() inside a tasklet is the hot path (every switch goes through it); the rest
+    // is in another method, so that this one stays small enough to be inlined where it is called.
     const tasklet = active.tasklet;
+    if (this.phase !== 0 || tasklet === null) return this.proceed(tasklet, outcome);
+    this.phase = 2;
+    return this.outcome(this.start(tasklet));
+  }
+
+  private proceed(tasklet: Tasklet | null, outcome: unknown): IteratorResult<unknown, R> {
+    if (this.phase === 2) return FINISHED as IteratorResult<unknown, R>;
     if (tasklet === null) throw new Error(`spickle: ${this.constructor.name} outside a tasklet (use yield* inside a tasklet's generator)`);
     this.phase = 2;
-    const result = phase === 0 ? this.start(tasklet) : this.resumed(tasklet, outcome);
+    return this.outcome(this.resumed(tasklet, outcome));
+  }
+
+  private outcome(result: R | typeof PARK): IteratorResult<unknown, R> {
     if (result === PARK) {
       this.phase = 1;
       return PARKED;

@@ -15,7 +15,7 @@
 // main is alive is a deadlock: the run rejects with DeadlockError.
 
 import { registerDataClass, TRANSIENT } from "../data.js";
-import { FRAME, type Frame } from "../generator.js";
+import { FRAME, resumeNext, type Frame } from "../generator.js";
 import { Op, PARK } from "./ops.js";
 import { active as activeBinding, NEXT, RETURN, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
 
@@ -267,7 +267,7 @@ export class Scheduler {
           if (settled === PARK) return; // parked again (the op set the status)
           frame!.delegate = null;
           frame!.delegateNext = undefined;
-          result = gen.next(settled);
+          result = resumeNext(gen, settled);
         } else result = gen.next(value);
       } else result = kind === THROW ? gen.throw!(value) : gen.return!(value);
     } catch (error) {

@@ -1,8 +1,17 @@
 // `spickle inspect <checkpoint> [--json]`: what a person needs to decide what to do with a
-// snapshot — what it is, when and where it was made, by which versions, how big — after the whole
+// snapshot — what it is, when and where it was made, by which versions, how big, its modules, its
+// tasklets with their stacks and what each waits on, and what takes the space — after the whole
 // file verified (a damaged file is exit 2, never a partial listing). `--json` gives the same.
+//
+// The stacks come from the header (a checkpoint writes them, see ../stacks.ts); the object counts
+// from reading the body's bytes (./snapshot-contents.ts). Nothing of the snapshot is decoded into
+// objects, so none of its code runs.
 
+import { relative, sep } from "node:path";
 import { decodeSnapshot, FORMAT_VERSION } from "@spickle/pickle";
+import type { FrameSummary, TaskletState, TaskletSummary } from "../stacks.js";
+import { bytesText } from "./progress.js";
+import { bodyContents, type TypeStats } from "./snapshot-contents.js";
 import { readSnapshotFile, type SnapshotFile } from "./snapshot-file.js";
 
 export interface SnapshotReport {
@@ -24,25 +33,35 @@ export interface SnapshotReport {
   pausedIn: string | null;
   /** Modules the snapshot refers to (null: the header has no module table). */
   modules: ModuleEntry[] | null;
+  /** Live tasklets with their stacks, innermost frame first (null: the header has none). */
+  stacks: TaskletSummary[] | null;
+  /** Live tasklets the header does not list. */
+  unlistedTasklets: number;
+  /** What the body holds, by type, largest total first (null: a body format this spickle does
+   * not read). */
+  objects: TypeStats[] | null;
   /** The whole header, as stored. */
   header: Record<string, unknown>;
 }
 
-const KNOWN = new Set(["kind", "created", "spickle", "node", "entry", "tasklets", "caller", "modules"]);
+const KNOWN = new Set(["kind", "created", "spickle", "node", "entry", "tasklets", "caller", "modules", "stacks"]);
 
 export interface ModuleEntry {
   id: string;
   hash: string;
   byValue: boolean;
+  /** Bytes its code, source map and tables take in the snapshot (null: by reference). */
+  codeSize: number | null;
 }
 
 /** The header's module table (`[id, hash, byValue]` rows), or null when absent or unknown. */
-function modulesOf(value: unknown): ModuleEntry[] | null {
+function modulesOf(value: unknown, sizes: Record<string, number>): ModuleEntry[] | null {
   if (!Array.isArray(value)) return null;
   const out: ModuleEntry[] = [];
   for (const row of value) {
     if (!Array.isArray(row) || typeof row[0] !== "string") return null;
-    out.push({ id: row[0], hash: typeof row[1] === "string" ? row[1] : "", byValue: row[2] === true });
+    const id = row[0];
+    out.push({ id, hash: typeof row[1] === "string" ? row[1] : "", byValue: row[2] === true, codeSize: Object.hasOwn(sizes, id) ? sizes[id]! : null });
   }
   return out;
 }
@@ -51,12 +70,53 @@ function str(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+const STATES = new Set<TaskletState>(["current", "runnable", "receiving", "sending", "lock", "sleeping", "io"]);
+
+function frameOf(value: unknown): FrameSummary | null {
+  if (typeof value !== "object" || value === null || typeof (value as FrameSummary).fn !== "string") return null;
+  const f = value as Record<string, unknown>;
+  const frame: FrameSummary = { fn: f.fn as string };
+  if (typeof f.module === "string") frame.module = f.module;
+  if (typeof f.file === "string" && num(f.line) !== undefined) {
+    frame.file = f.file;
+    frame.line = num(f.line);
+    frame.column = num(f.column);
+    frame.source = str(f.source) ?? undefined;
+  }
+  return frame;
+}
+
+function taskletOf(value: unknown): TaskletSummary | null {
+  if (typeof value !== "object" || value === null) return null;
+  const t = value as Record<string, unknown>;
+  const id = num(t.id);
+  if (id === undefined || typeof t.name !== "string" || !STATES.has(t.state as TaskletState) || !Array.isArray(t.frames)) return null;
+  const summary: TaskletSummary = { id, name: t.name, state: t.state as TaskletState, frames: t.frames.map(frameOf).filter((f) => f !== null) };
+  if (num(t.on) !== undefined) summary.on = num(t.on);
+  if (num(t.sleepMs) !== undefined) summary.sleepMs = num(t.sleepMs);
+  if (num(t.moreFrames) !== undefined) summary.moreFrames = num(t.moreFrames);
+  return summary;
+}
+
+/** The header's tasklet stacks (written by checkpoints), checked field by field. */
+function stacksOf(value: unknown): { stacks: TaskletSummary[] | null; unlisted: number } {
+  const v = value as { list?: unknown; more?: unknown } | null | undefined;
+  if (typeof v !== "object" || v === null || !Array.isArray(v.list)) return { stacks: null, unlisted: 0 };
+  return { stacks: v.list.map(taskletOf).filter((t) => t !== null), unlisted: num(v.more) ?? 0 };
+}
+
 export function snapshotReport(snapshot: SnapshotFile): SnapshotReport {
   const { bytes, header } = snapshot;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const signed = (bytes[6]! & 1) === 1;
   const keySet = (process.env.SPICKLE_KEY ?? "") !== "";
   const { body } = decodeSnapshot(bytes);
+  const contents = bodyContents(body);
+  const { stacks, unlisted } = stacksOf(header.stacks);
   return {
     file: snapshot.file,
     path: snapshot.path,
@@ -73,21 +133,12 @@ export function snapshotReport(snapshot: SnapshotFile): SnapshotReport {
     entry: str(header.entry),
     tasklets: typeof header.tasklets === "number" ? header.tasklets : null,
     pausedIn: str(header.caller),
-    modules: modulesOf(header.modules),
+    modules: modulesOf(header.modules, contents?.moduleBytes ?? {}),
+    stacks,
+    unlistedTasklets: unlisted,
+    objects: contents?.types ?? null,
     header,
   };
-}
-
-function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB"];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 function ago(created: string, now: Date): string {
@@ -148,11 +199,91 @@ export function formatReport(r: SnapshotReport, now = new Date()): string {
   let out = `${r.kind === "checkpoint" ? "Checkpoint" : "Snapshot"} ${r.path}\n`;
   for (const [k, v] of rows) out += `  ${`${k}:`.padEnd(width)}${v}\n`;
   if (r.modules !== null && r.modules.length > 0) {
-    const idWidth = Math.min(60, Math.max(...r.modules.map((m) => m.id.length)));
-    out += `\n  ${"MODULE".padEnd(idWidth)}  ${"HASH".padEnd(12)}  MODE\n`;
-    for (const m of r.modules) {
-      out += `  ${m.id.padEnd(idWidth)}  ${(m.hash.slice(0, 12) || "-").padEnd(12)}  ${m.byValue ? "by value" : "by reference"}\n`;
-    }
+    out += `\n${table(
+      ["MODULE", "HASH", "MODE", "CODE"],
+      r.modules.map((m) => [m.id, m.hash.slice(0, 12) || "-", m.byValue ? "by value" : "by reference", m.codeSize === null ? "-" : bytesText(m.codeSize)]),
+      [false, false, false, true],
+    )}`;
+  }
+  if (r.stacks !== null && r.stacks.length > 0) out += `\n${formatStacks(r.stacks, r.unlistedTasklets)}`;
+  if (r.objects !== null && r.objects.length > 0) out += `\n${formatObjects(r.objects)}`;
+  return out;
+}
+
+/** Columns padded to their widest cell (right-aligned where `right`), two spaces apart. */
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((row) => row[i]!.length))));
+  const line = (cells: string[]) =>
+    `  ${cells.map((cell, i) => (i === cells.length - 1 && !right[i] ? cell : right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ")}`.trimEnd();
+  return `${[head, ...rows].map(line).join("\n")}\n`;
+}
+
+function seconds(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** What a tasklet waits on, in words. */
+export function stateText(t: TaskletSummary): string {
+  switch (t.state) {
+    case "current":
+      return "current (it took this checkpoint)";
+    case "runnable":
+      return "runnable";
+    case "receiving":
+      return `receiving on channel ${t.on ?? "?"}`;
+    case "sending":
+      return `sending on channel ${t.on ?? "?"}`;
+    case "lock":
+      return `waiting for lock ${t.on ?? "?"}`;
+    case "sleeping":
+      return t.sleepMs === undefined ? "sleeping" : `sleeping, ${seconds(t.sleepMs)} left`;
+    case "io":
+      return "waiting on io";
+  }
+}
+
+/** A path as short as it reads well: relative to the working folder when inside it. */
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? rel : file;
+}
+
+const SOURCE_WIDTH = 100;
+
+function frameLines(f: FrameSummary): string {
+  if (f.file === undefined || f.line === undefined) return `      at ${f.fn}${f.module === undefined ? "" : ` (${f.module})`}\n`;
+  const where = `${displayPath(f.file)}:${f.line}${f.column === undefined ? "" : `:${f.column}`}`;
+  let out = `      at ${f.fn} (${where})\n`;
+  if (f.source) out += `          ${f.source.length > SOURCE_WIDTH ? `${f.source.slice(0, SOURCE_WIDTH - 1)}…` : f.source}\n`;
+  return out;
+}
+
+/** Each tasklet, what it waits on, and its stack as a stack trace shows it (innermost first). */
+export function formatStacks(stacks: TaskletSummary[], unlisted: number): string {
+  let out = "  TASKLETS\n";
+  for (const t of stacks) {
+    out += `  #${t.id} ${t.name}: ${stateText(t)}\n`;
+    for (const f of t.frames) out += frameLines(f);
+    if (t.moreFrames !== undefined) out += `      … ${t.moreFrames} more frame${t.moreFrames === 1 ? "" : "s"}\n`;
+  }
+  if (unlisted > 0) out += `  … ${unlisted} more tasklet${unlisted === 1 ? "" : "s"} (not listed)\n`;
+  return out;
+}
+
+const OBJECT_ROWS = 8;
+
+/** The types that take the most space. */
+export function formatObjects(objects: TypeStats[]): string {
+  const shown = objects.slice(0, OBJECT_ROWS);
+  const rest = objects.slice(OBJECT_ROWS);
+  const rows = shown.map((o) => [o.type, o.count.toLocaleString("en-US"), bytesText(o.bytes), bytesText(o.largest)]);
+  let out = table(["OBJECTS BY TYPE", "COUNT", "SIZE", "LARGEST"], rows, [false, true, true, true]);
+  if (rest.length > 0) {
+    const bytes = rest.reduce((sum, o) => sum + o.bytes, 0);
+    out += `  … ${rest.length} more type${rest.length === 1 ? "" : "s"} (${bytesText(bytes)})\n`;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// The `spickle` command line (commander): run, resume, inspect.
+// The `spickle` command line (commander): run, resume, inspect, worker.
 // Exit codes: 0 success; 1 the program failed (its error, source-mapped, on stderr); 2 bad usage
 // or a bad snapshot (one line on stderr, no stack).
 
@@ -10,6 +10,7 @@ import { inspectSnapshot } from "./inspect.js";
 import { resumeSnapshot } from "./resume.js";
 import { runScript, type CheckpointCliOptions } from "./run.js";
 import { parseDuration, parseKeep } from "./checkpoint-policy.js";
+import { addWorkerCommand } from "./worker.js";
 
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
@@ -116,6 +117,8 @@ function buildProgram(): Command {
     .action((file: string, options: { json?: boolean }) => {
       process.stdout.write(inspectSnapshot(file, options));
     });
+
+  addWorkerCommand(program, examples);
 
   return program;
 }

@@ -11,6 +11,7 @@ import { runCheckpointable, type CheckpointableMain, type CheckpointOptions } fr
 import { PeriodicCheckpoints, rotatingWriter, serializableModulesMatching, SignalCheckpoint } from "./checkpoint-policy.js";
 import { registerLoader } from "../loader/register-loader.js";
 import { ProgramError, UsageError } from "./errors.js";
+import { terminalProgress } from "./progress.js";
 
 export interface CheckpointCliOptions {
   checkpointFile?: string;
@@ -29,7 +30,11 @@ export function checkpointOptions(
   if (checkpointFile === undefined && (cli.checkpointEvery !== undefined || cli.keep !== undefined)) {
     throw new UsageError(`spickle: ${cli.checkpointEvery !== undefined ? "--checkpoint-every" : "--keep"} needs --checkpoint-file`);
   }
-  const options: CheckpointOptions = { checkpointFile, header: entry === undefined ? undefined : { entry } };
+  const options: CheckpointOptions = {
+    checkpointFile,
+    header: entry === undefined ? undefined : { entry },
+    progress: (work) => terminalProgress(process.stderr, work),
+  };
   if (cli.keep !== undefined && cli.keep > 1) options.writeFile = rotatingWriter(cli.keep);
   if (cli.serializableModules !== undefined) options.serializableModules = serializableModulesMatching(cli.serializableModules);
   const periodic = cli.checkpointEvery === undefined ? null : new PeriodicCheckpoints(cli.checkpointEvery, checkpointFile!, options);

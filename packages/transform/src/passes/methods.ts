@@ -29,6 +29,10 @@ export function placeInClass(method: NodePath<t.ClassMethod | t.ClassPrivateMeth
 }
 const holders = new WeakMap<t.Node, Holder>();
 
+/** Static blocks this pass adds to classes: they capture the class and its methods, so unlike the
+ * program's own static blocks they run again whenever a class is re-made from a snapshot. */
+export const compilerStaticBlocks = new WeakSet<t.Node>();
+
 export function isMethod(fn: NodePath<t.Function>): fn is MethodPath {
   return fn.isClassMethod() || fn.isClassPrivateMethod() || fn.isObjectMethod();
 }
@@ -56,24 +60,27 @@ export function methodReference(method: MethodPath, rt: RuntimeRef): t.Expressio
   return t.cloneNode(ref);
 }
 
-/** Rewrites `super.x`, `super[k]`, `super.x(...)` and `super.x = v` in the method's body. */
-export function rewriteSuper(method: MethodPath, rt: RuntimeRef): void {
+/** Rewrites `super.x`, `super[k]`, `super.x(...)` and `super.x = v` in the method's body (only
+ * inside its arrows, with `inArrowsOnly`; a private method's arrows keep `super`). */
+export function rewriteSuper(method: MethodPath | NodePath<t.ClassProperty>, rt: RuntimeRef, { inArrowsOnly = false } = {}): void {
+  if (inArrowsOnly && method.isClassPrivateMethod()) return;
   let home: t.Expression | null = null;
   const homeObject = (): t.Expression => {
     if (home === null) {
       if (method.isClassPrivateMethod()) throw method.buildCodeFrameError("spickle: `super` in a private generator method is not supported");
-      const holder = holderOf(method);
-      home = isStatic(method) || method.isObjectMethod()
+      const holder = holderOf(method as MethodPath);
+      home = isStatic(method as MethodPath) || method.isObjectMethod()
         ? holder.home
         : t.memberExpression(t.cloneNode(holder.home), t.identifier("prototype"));
     }
     return t.cloneNode(home);
   };
-  method.get("body").traverse({
+  (method.isClassProperty() ? method.get("value") as NodePath : method.get("body") as NodePath).traverse({
     Function(path) {
       if (!path.isArrowFunctionExpression()) path.skip();
     },
     Super(path) {
+      if (inArrowsOnly && !path.getFunctionParent()!.isArrowFunctionExpression()) return;
       const access = path.parentPath;
       if (!access.isMemberExpression()) throw path.buildCodeFrameError("spickle: unsupported use of `super`");
       const node = access.node;
@@ -114,6 +121,7 @@ function holderOf(method: MethodPath): Holder {
   } else {
     const block = t.staticBlock([t.expressionStatement(t.assignmentExpression("=", t.cloneNode(home), t.thisExpression()))]);
     (container.node as t.Class).body.body.unshift(block);
+    compilerStaticBlocks.add(block);
     holder = { home, add: (capture) => block.body.push(t.expressionStatement(capture)) };
   }
   holders.set(container.node, holder);

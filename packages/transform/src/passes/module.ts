@@ -14,8 +14,8 @@
 // live in `__spickle.bindings` (reading one the snapshot did not supply throws a ReferenceError)
 // and imports are read through `__spickle.imports(specifier)` (live: every read goes through the
 // exporter's record or `require`). `import.meta` is the original module's; `import()` resolves
-// against the original path. Module-level classes are not restorable yet: their modules get
-// `code: null` and a `restoreError` the pickler reports.
+// against the original path. Module-level classes are `let` bindings by then (closures pass), made by
+// their factories; the snapshot supplies them like any other binding value.
 
 import { createHash } from "node:crypto";
 import { traverse, types as t, type NodePath, type PluginObj } from "@babel/core";
@@ -39,8 +39,7 @@ type BindingKind = "let" | "const" | "var";
 export interface ModuleInfoData {
   id: string;
   hash: string;
-  code: string | null;
-  restoreError?: string;
+  code: string;
   map: unknown;
   vars: Record<string, BindingKind>;
   functions: string[];
@@ -95,7 +94,6 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
   const exports: Record<string, string | [string, string]> = {};
   const stars: string[] = [];
   const runtimeLocals = new Set<string>();
-  let restoreError: string | undefined;
   for (const [name, binding] of Object.entries(program.scope.bindings)) {
     if (binding.kind === "module") {
       const decl = binding.path.parentPath!.node as t.ImportDeclaration;
@@ -125,10 +123,6 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
     }
   }
   for (const s of body) {
-    if (t.isClassDeclaration(s) || ((t.isExportNamedDeclaration(s) || t.isExportDefaultDeclaration(s)) && t.isClassDeclaration(s.declaration))) {
-      const c = (t.isClassDeclaration(s) ? s : (s as t.ExportNamedDeclaration).declaration) as t.ClassDeclaration;
-      restoreError ??= `module ${options.moduleId} declares class ${c.id?.name ?? "default"} at module level (classes by value are not supported yet)`;
-    }
     if (t.isExportNamedDeclaration(s)) {
       const from = s.source?.value;
       if (s.declaration) {
@@ -202,17 +196,12 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
   }
 
   // 5. The restore form, from a copy of the program as it is now.
-  let code: string | null = null;
-  let map: unknown = null;
-  if (restoreError === undefined) {
-    ({ code, map } = restoreForm(program.node, { ...options, runtimeName, runtimeLocals, vars, registerIndex }));
-  }
+  const { code, map } = restoreForm(program.node, { ...options, runtimeName, runtimeLocals, vars, registerIndex });
 
   const info: ModuleInfoData = {
     id: options.moduleId,
     hash: createHash("sha256").update(options.source).digest("hex"),
     code,
-    ...(restoreError !== undefined ? { restoreError } : {}),
     map,
     vars,
     functions: functions.sort(),

@@ -32,8 +32,16 @@ export function prepareGenerators(state: PrepareState): PluginObj {
           wrapObjectHolder(literal);
         },
       },
+      ClassProperty: {
+        exit(field) {
+          if (field.node.value != null) rewriteSuper(field, state.runtime!, { inArrowsOnly: true });
+        },
+      },
       Function: {
         exit(fn) {
+          // `super` in arrows of plain methods goes through the home object, so those arrows can
+          // be lifted out of their method (closures pass).
+          if (isMethod(fn) && !fn.node.generator) rewriteSuper(fn, state.runtime!, { inArrowsOnly: true });
           if (!fn.node.generator || fn.node.async) return;
           const id = (fn.node as { id?: t.Identifier | null }).id;
           if (id != null && state.bodies.has(id.name)) return; // a body vehicle made by the split

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compile } from "@spickle/transform";
-import { boundOf, closureOf, rebind, recreate, type Scope, type SiteRegistry } from "@spickle/runtime";
+import { boundOf, classOf, closureOf, rebind, recreate, type Scope, type SiteRegistry } from "@spickle/runtime";
 import type { ClosureCase } from "./case.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -91,7 +91,7 @@ export function extract(made: unknown): { data: Extracted; handles: Handles } {
   const fn = (f: Function, strict: boolean): Data => {
     const known = memo.get(f);
     if (known !== undefined) return known;
-    const closure = closureOf(f);
+    const closure = classOf(f) === undefined ? closureOf(f) : undefined; // classes are the pickler's
     if (closure !== undefined) {
       const ref = { $closure: data.closures.length };
       memo.set(f, ref);

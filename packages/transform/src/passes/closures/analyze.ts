@@ -101,15 +101,21 @@ function collectUnits(analysis: Analysis, bodies: Map<string, string>): void {
       const parent = unitAt(analysis, path);
       const classified = classify(path, localsName);
       const { kind } = classified;
-      const lifted = classified.lifted && !usesOuterPrivateNames(path as NodePath<t.Function>);
+      let lifted = classified.lifted;
+      let home: Unit | null = null;
+      if (lifted && usesOuterPrivateNames(path as NodePath<t.Function | t.Class>)) {
+        // A function using its class's private names is made by a factory inside that class.
+        home = kind === "class" ? null : enclosingClass(parent);
+        if (home === null || !home.lifted) lifted = false;
+      }
       const unit: Unit = {
         path, node: path.node, kind, parent, lifted,
         arrow: path.isArrowFunctionExpression(),
         localsName: path.isFunction() ? localsName(path) : null,
-        inlineWrapper: null, wrapper: null, fnScope: null, siteScope: null,
+        inlineWrapper: null, wrapper: null, home, fnScope: null, siteScope: null,
         id: "", nativeName: undefined, depth: parent === null ? 0 : parent.depth + 1,
       };
-      if (lifted && (path.isArrowFunctionExpression() || (path.isFunctionExpression() && path.node.id == null))) {
+      if (lifted && (path.isArrowFunctionExpression() || ((path.isFunctionExpression() || path.isClass()) && path.node.id == null))) {
         unit.nativeName = inferredName(path, analysis.runtimeName);
       }
       analysis.units.set(path.node, unit);
@@ -126,8 +132,14 @@ function collectUnits(analysis: Analysis, bodies: Map<string, string>): void {
   }
 }
 
+function enclosingClass(unit: Unit | null): Unit | null {
+  for (let u = unit; u !== null; u = u.parent) if (u.kind === "class") return u;
+  return null;
+}
+
 function classify(path: NodePath, localsName: (fn: NodePath) => string | null): { kind: UnitKind; lifted: boolean } {
   if (path.isStaticBlock()) return { kind: "staticBlock", lifted: false };
+  if (path.isClass()) return { kind: "class", lifted: true };
   if (!path.isFunction()) return { kind: "field", lifted: false };
   if (path.isClassMethod() || path.isClassPrivateMethod()) return { kind: "classMember", lifted: false };
   if (path.isFunctionDeclaration()) {
@@ -213,12 +225,7 @@ function assignIds(analysis: Analysis): void {
         containers.set(node, stack[stack.length - 1]!);
         return;
       }
-      if (path.isClass()) {
-        const name = node.type === "ClassDeclaration" || (node as t.ClassExpression).id != null
-          ? (node as t.Class).id!.name
-          : inferredName(path, runtimeName) || "<class>";
-        enter(node, name);
-      } else if (path.isVariableDeclarator() && t.isIdentifier(path.node.id) && path.node.init != null && !isNamedValue(path.node.init, runtimeName)) {
+      if (path.isVariableDeclarator() && t.isIdentifier(path.node.id) && path.node.init != null && !isNamedValue(path.node.init, runtimeName)) {
         enter(node, path.node.id.name);
       } else if (path.isObjectProperty() && !path.node.computed && !isNamedValue(path.node.value, runtimeName)) {
         const key = keyName(path.node.key, false);
@@ -453,9 +460,9 @@ function usesScope(analysis: Analysis, binding: Binding, owner: Unit | null, use
   const self = selfReferenceUnit(analysis, binding);
   if (self !== null && unit === self) return false;
   if (binding.path.isClass() && use.isDescendant(binding.path)) {
-    // A class's own name is visible to its members (they are not moved): only functions lifted
+    // A class's own name is visible to its members (they move with it): only functions lifted
     // out of the class need it from a scope.
-    for (let u = unit; u !== null && u !== owner; u = u.parent) if (u.lifted) return true;
+    for (let u = unit; u !== null && u !== owner && u.node !== binding.path.node; u = u.parent) if (u.lifted) return true;
     return false;
   }
   return true;

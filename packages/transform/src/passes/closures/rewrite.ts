@@ -6,6 +6,7 @@
 
 import { types as t, type NodePath } from "@babel/core";
 import type { Analysis, Captured } from "./analyze.js";
+import { addClassLocalSite, classFactory, finishClass, placeClassSite } from "./classes.js";
 import { memberOf, parentOf, scopeAccess, siteScopeOf, type ScopeObject } from "./scopes.js";
 import { isRuntimeCall, keyName, type Unit } from "./units.js";
 
@@ -84,11 +85,21 @@ export function rewrite(analysis: Analysis): void {
     if (id === undefined) temps.set(unit, (id = analysis.program.scope.generateUidIdentifier("f")));
     return id;
   };
+  const classes: Unit[] = [];
   for (const unit of lifted) {
     const name = analysis.program.scope.generateUidIdentifier(`${factoryHint(unit)}$factory`);
     const siteArg = siteArgs.get(unit)!;
     const site = sites.get(unit)!;
-    factories.push({ id: unit.id, name, node: factory(analysis, unit, name, runtime) });
+    if (unit.kind === "class") {
+      const { factory: node, siteArgs: args } = classFactory(analysis, unit, name, creations);
+      factories.push({ id: unit.id, name, node });
+      placeClassSite(analysis, unit, site, t.callExpression(t.cloneNode(name), [siteArg, ...args]));
+      classes.push(unit);
+      continue;
+    }
+    const made = factory(analysis, unit, name, runtime);
+    if (unit.home !== null) addClassLocalSite(unit.home, unit.id, made);
+    else factories.push({ id: unit.id, name, node: made });
     let call: t.Expression;
     const holder = canInline(analysis, unit, siteArg) ? tempFor(unit.parent) : null;
     if (holder !== null) {
@@ -145,6 +156,7 @@ export function rewrite(analysis: Analysis): void {
   };
   const target = (captured: Captured): t.MemberExpression => memberOf(t.cloneNode(captured.scope.name!), captured.member);
   for (const { path, captured } of analysis.classNames) {
+    if (analysis.units.get(path.node)?.lifted === true) continue; // assigned in its factory
     replaceIn(path.parent, path.node, t.assignmentExpression("=", target(captured), path.node));
   }
   for (const declaration of declarations) convertDeclaration(analysis, declaration, target);
@@ -156,7 +168,7 @@ export function rewrite(analysis: Analysis): void {
   }
   for (const { call, parent } of localsParents) addLocalsParent(analysis, call, parent);
   for (const unit of analysis.unitList) {
-    if (unit.fnScope === null || unit.fnScope.locals === true) continue;
+    if (unit.fnScope === null || unit.fnScope.locals === true || unit.kind === "class") continue;
     const statement = constDeclaration(unit.fnScope.name!, creations.get(unit.fnScope)!());
     const node = unit.node;
     if (t.isStaticBlock(node)) prelude(node).unshift(statement);
@@ -189,7 +201,10 @@ export function rewrite(analysis: Analysis): void {
   // 5. Inline copies, innermost first (so that a copy holds the copies made inside it).
   for (const { unit, assign, siteArg } of inlined) assign.right = inlineCopy(analysis, unit, siteArg);
 
-  // 6. Factories and the module's site registry.
+  // 6. Classes: restore guards and their definition tag, now that their members are final.
+  for (const unit of classes) finishClass(analysis, unit);
+
+  // 7. Factories and the module's site registry.
   const program = analysis.program.node;
   const declared: t.ObjectProperty[] = [];
   const naming: t.Statement[] = [];
@@ -288,7 +303,7 @@ function isStableScope(analysis: Analysis, expression: t.Expression): boolean {
 }
 
 /** The tag symbols, imported by name (a module binding, not a property load at every site). */
-function tagKey(analysis: Analysis, key: "SITE" | "SCOPE"): t.Identifier {
+export function tagKey(analysis: Analysis, key: "SITE" | "SCOPE" | "RESTORE"): t.Identifier {
   let id = analysis.tagImports.get(key);
   if (id === undefined) analysis.tagImports.set(key, (id = analysis.program.scope.generateUidIdentifier(key)));
   return t.cloneNode(id);
@@ -322,7 +337,7 @@ function literal(scope: ScopeObject, parent: t.Expression | null): t.ObjectExpre
   return t.objectExpression(properties);
 }
 
-function constDeclaration(id: t.Identifier, init: t.Expression): t.VariableDeclaration {
+export function constDeclaration(id: t.Identifier, init: t.Expression): t.VariableDeclaration {
   return t.variableDeclaration("const", [t.variableDeclarator(t.cloneNode(id), init)]);
 }
 
@@ -366,7 +381,7 @@ function replaceReference({ parent, old, replacement }: Edit): void {
 // ---------------------------------------------------------------------------------------------
 // Sites
 
-interface Site {
+export interface Site {
   /** The node the factory call replaces, and its parent. */
   node: t.Node;
   parent: t.Node;
@@ -444,7 +459,7 @@ function factory(analysis: Analysis, unit: Unit, name: t.Identifier, runtime: (n
 }
 
 /** Whether an identifier `name` occurs in the function (a local `const name` would shadow it). */
-function mentions(path: NodePath, name: string): boolean {
+export function mentions(path: NodePath, name: string): boolean {
   let found = false;
   path.traverse({
     Identifier(id: NodePath<t.Identifier>) {
@@ -494,6 +509,7 @@ function collectDeclarations(analysis: Analysis): Declaration[] {
       if (ids.some((id) => analysis.declared.has(id))) found.push({ node: path.node, parent: path.parent, path });
     },
     ClassDeclaration(path) {
+      if (analysis.units.get(path.node)?.lifted === true) return; // its site assigns it
       if (path.node.id != null && analysis.declared.has(path.node.id)) found.push({ node: path.node, parent: path.parent, path });
     },
   });
@@ -537,7 +553,7 @@ function declareVarsBefore(declaration: Declaration, names: string[]): void {
   statement.insertBefore(t.variableDeclaration("var", names.map((n) => t.variableDeclarator(t.identifier(n)))));
 }
 
-function replaceStatement(parent: t.Node, node: t.Statement, statements: t.Statement[]): void {
+export function replaceStatement(parent: t.Node, node: t.Statement, statements: t.Statement[]): void {
   const list = t.isSwitchCase(parent) ? parent.consequent : (parent as { body?: unknown }).body;
   if (Array.isArray(list)) {
     list.splice(list.indexOf(node), 1, ...statements);

@@ -11,7 +11,7 @@
 // lifted function, else through the factory parameter `$c` and `$parent` links.
 
 import { types as t, type NodePath } from "@babel/core";
-import { isComputedKeyOf, type Unit } from "./units.js";
+import { isComputedKeyOf, isHeritageOf, type Unit } from "./units.js";
 
 export type ScopeKind = "function" | "block" | "site";
 
@@ -65,11 +65,23 @@ export interface ScopeModel {
 /** The unit whose code `path` belongs to (null: module code). */
 export function unitAt(model: ScopeModel, path: NodePath): Unit | null {
   let child = path.node;
+  let inClassKey = false;
   for (let a = path.parentPath; a !== null; child = a.node, a = a.parentPath) {
+    if (isClassKeyOf(a.node, child)) inClassKey = true;
+    if (inClassKey && t.isClass(a.node)) {
+      inClassKey = false;
+      continue;
+    }
     const unit = model.units.get(a.node);
-    if (unit !== undefined && !isComputedKeyOf(a.node, child) && !isDecorator(child)) return unit;
+    if (unit !== undefined && !isComputedKeyOf(a.node, child) && !isDecorator(child) && !isHeritageOf(a.node, child)) return unit;
   }
   return null;
+}
+
+/** Whether `child` is the computed key of the class member `member`: keys are evaluated where
+ * the class is made (its site), not inside its factory. */
+export function isClassKeyOf(member: t.Node, child: t.Node): boolean {
+  return (t.isClassMethod(member) || t.isClassProperty(member) || t.isClassAccessorProperty(member)) && isComputedKeyOf(member, child);
 }
 
 /** Like unitAt, but `path` itself counts when it is a unit. */
@@ -92,7 +104,7 @@ function inRegion(owner: t.Node, child: t.Node): boolean {
 /** Whether `child` is the body of the unit node `unit` (its entry code has run). */
 function inBody(unit: t.Node, child: t.Node): boolean {
   if (t.isStaticBlock(unit)) return true;
-  if (t.isFunction(unit)) return unit.body === child;
+  if (t.isFunction(unit) || t.isClass(unit)) return unit.body === child;
   return false;
 }
 
@@ -100,11 +112,17 @@ function inBody(unit: t.Node, child: t.Node): boolean {
  * or block, does not count). */
 export function innermost(model: ScopeModel, path: NodePath): ScopeObject | null {
   let child = path.node;
+  let inClassKey = false;
   for (let a = path.parentPath; a !== null; child = a.node, a = a.parentPath) {
+    if (isClassKeyOf(a.node, child)) inClassKey = true;
+    if (inClassKey && t.isClass(a.node)) {
+      inClassKey = false;
+      continue;
+    }
     const block = model.blockScopes.get(a.node);
     if (block !== undefined && inRegion(a.node, child)) return block;
     const unit = model.units.get(a.node);
-    if (unit === undefined || isComputedKeyOf(a.node, child) || isDecorator(child)) continue;
+    if (unit === undefined || isComputedKeyOf(a.node, child) || isDecorator(child) || isHeritageOf(a.node, child)) continue;
     if (unit.fnScope !== null && inBody(a.node, child)) return unit.fnScope;
     if (unit.siteScope !== null) return unit.siteScope;
   }

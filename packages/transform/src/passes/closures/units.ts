@@ -1,8 +1,8 @@
-// Units: the pieces of code that have their own `this`/variables — functions (every kind), class
-// field initializers and static blocks. A function literal is *lifted* (created through a
-// module-level factory) unless it is a class member (classes come later), a module-level function
-// declaration (tagged in place), or uses `super` from an arrow or an object-literal method (its
-// home object would be lost).
+// Units: the pieces of code that have their own `this`/variables — functions (every kind), classes,
+// class field initializers and static blocks. A function literal or class is *lifted* (created
+// through a module-level factory) unless it is a class member (it moves with its class), a
+// module-level function declaration (tagged in place), or uses `super` from an arrow or an
+// object-literal method (its home object would be lost).
 
 import { types as t, type NodePath } from "@babel/core";
 import type { ScopeObject } from "./scopes.js";
@@ -14,7 +14,8 @@ export type UnitKind =
   | "method" // object-literal method
   | "getter"
   | "setter"
-  | "classMember" // class method, constructor or accessor (not lifted yet)
+  | "class" // class declaration or expression: its whole body moves into its factory
+  | "classMember" // class method, constructor or accessor (moves with its class)
   | "field" // class field initializer
   | "staticBlock"
   | "wrapper"; // `((e) => closure)(L.$eN)` made by the locals pass
@@ -33,6 +34,9 @@ export interface Unit {
   inlineWrapper: Unit | null;
   /** Set on a lifted function inside an inlined wrapper. */
   wrapper: Unit | null;
+  /** The class whose private names the lifted function uses: its factory is made inside that
+   * class's body (per class made), not at module level. */
+  home: Unit | null;
   /** Own scope object, made at entry, when it declares captured variables. */
   fnScope: ScopeObject | null;
   /** Scope object made at the site of a lifted unit (captured `this`, wrapper parameters). */
@@ -44,7 +48,7 @@ export interface Unit {
 }
 
 export function isUnitNode(path: NodePath): boolean {
-  if (path.isFunction()) return true;
+  if (path.isFunction() || path.isClass()) return true;
   if (path.isStaticBlock()) return true;
   if ((path.isClassProperty() || path.isClassPrivateProperty() || path.isClassAccessorProperty()) && path.node.value != null) {
     return true;
@@ -55,6 +59,11 @@ export function isUnitNode(path: NodePath): boolean {
 /** Whether `child` of `parent` is a computed key (evaluated outside the member). */
 export function isComputedKeyOf(parent: t.Node, child: t.Node): boolean {
   return "key" in parent && (parent as { key: t.Node }).key === child && (parent as { computed?: boolean }).computed === true;
+}
+
+/** Whether `child` is `parent`'s heritage (`extends` expression: evaluated where the class is made). */
+export function isHeritageOf(parent: t.Node, child: t.Node): boolean {
+  return t.isClass(parent) && parent.superClass === child;
 }
 
 export interface BodyInfo {
@@ -78,7 +87,7 @@ export function wrapperCall(path: NodePath<t.ArrowFunctionExpression>, localsNam
 
 /** Private names (`#x`) used in the function that a class outside it declares: moving the
  * function out of that class body would make them a syntax error. */
-export function usesOuterPrivateNames(path: NodePath<t.Function>): boolean {
+export function usesOuterPrivateNames(path: NodePath<t.Function | t.Class>): boolean {
   const declared = new Set<string>();
   const used: string[] = [];
   path.traverse({
@@ -192,6 +201,11 @@ export function idSegment(path: NodePath, runtimeName: string): string {
     return keyName(node.key, (node as { computed?: boolean }).computed === true) ?? "<computed>";
   }
   if (t.isStaticBlock(node)) return "<static>";
+  if (t.isClass(node)) {
+    if (node.id != null) return node.id.name;
+    const inferred = inferredName(path, runtimeName);
+    return inferred !== undefined && inferred !== "" ? inferred : "<class>";
+  }
   const explicit = namingParent(path, runtimeName).explicit;
   if (explicit !== undefined && explicit !== "") return explicit;
   if ((t.isFunctionDeclaration(node) || t.isFunctionExpression(node)) && node.id != null) return node.id.name;

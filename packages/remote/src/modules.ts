@@ -1,0 +1,97 @@
+// Module code, once per connection. A function travels as (module record, function id, scope)
+// (see @spickle/pickle's modules by value); on a connection the record's code — restore form,
+// source map, binding tables — is written the first time, and after that the record is named by
+// id and source hash only. Each side keeps, per connection, the instance it uses for every
+// module both sides hold:
+// - the worker rebuilds an instance from the code once and reuses it; every message's binding
+//   values (the caller's module state at the time of the call) are written into it;
+// - the caller uses its own loaded instance — the one it sent, or a live one with the same id and
+//   hash — so values coming back are of its own functions and classes, never copies.
+
+import { adoptModuleInstance, SnapshotError, type DecodeContext, type EncodeContext, type ObjectHandler } from "@spickle/pickle";
+import { liveModule, ModuleRecord, restoreModule, type ModuleInfo } from "@spickle/runtime";
+
+export type ModuleRole = "caller" | "worker";
+
+const keyOf = (id: string, hash: string): string => `${id}\0${hash}`;
+
+/** Module records' keys, computed once per record. */
+const keys = new WeakMap<ModuleRecord, string>();
+
+function keyOfRecord(record: ModuleRecord): string {
+  let key = keys.get(record);
+  if (key === undefined) keys.set(record, (key = keyOf(record.id, record.hash)));
+  return key;
+}
+
+export class ModuleExchange {
+  /** Instances of the modules both ends hold, by id and hash. */
+  private readonly shared = new Map<string, ModuleRecord>();
+  /** Records whose code the message being encoded carries (shared once it is sent). */
+  private readonly sending = new Map<string, ModuleRecord>();
+  /** Instances this side rebuilt from code it received. */
+  private readonly rebuilt = new WeakSet<ModuleRecord>();
+
+  constructor(private readonly role: ModuleRole) {}
+
+  /** The message being encoded was sent: the peer now holds the code it carried. */
+  sent(): void {
+    for (const [key, record] of this.sending) this.shared.set(key, record);
+    this.sending.clear();
+  }
+
+  /** The message being encoded was not sent. */
+  dropped(): void {
+    this.sending.clear();
+  }
+
+  /** The module info of a shared instance (for mapping stack frames of code rebuilt from it). */
+  infoOf(id: string, hashPrefix: string): ModuleInfo | undefined {
+    for (const record of this.shared.values()) if (record.id === id && record.hash.startsWith(hashPrefix)) return record.info;
+    return undefined;
+  }
+
+  readonly handler: ObjectHandler<ModuleRecord> = {
+    kind: "spickle.remote.module",
+    claims: (value) => value instanceof ModuleRecord,
+    describe: (record, ctx) => this.describe(record, ctx),
+    create: (fields, ctx) => this.create(fields, ctx),
+  };
+
+  private describe(record: ModuleRecord, ctx: EncodeContext): { create: unknown[] } {
+    const key = keyOfRecord(record);
+    if (this.shared.has(key) || this.sending.has(key)) return { create: [record.id, record.hash] };
+    if (record.info.code === null) ctx.fail("module", record.info.restoreError ?? `module ${record.id} has no restore form`);
+    this.sending.set(key, record);
+    return { create: [record.id, record.hash, record.info] };
+  }
+
+  private create(fields: unknown[], ctx: DecodeContext): ModuleRecord {
+    const [id, hash, info] = fields;
+    if (typeof id !== "string" || typeof hash !== "string") throw new SnapshotError("malformed module reference");
+    const key = keyOf(id, hash);
+    let record = this.shared.get(key);
+    if (info !== undefined) {
+      if (!ctx.allowCode) throw new SnapshotError(`the message carries code (module ${id}) but code is not allowed`);
+      if (record === undefined) {
+        record = this.instanceFor(info as ModuleInfo);
+        this.shared.set(key, record);
+      }
+    } else if (record === undefined) {
+      throw new SnapshotError(`the message refers to module ${id} (source ${hash.slice(0, 12)}), whose code this connection never carried`);
+    }
+    // The worker's instances take the state each message carries; the caller's are its own.
+    if (this.rebuilt.has(record) && (this.role === "worker" || info !== undefined)) adoptModuleInstance(record, ctx);
+    return record;
+  }
+
+  private instanceFor(info: ModuleInfo): ModuleRecord {
+    if (this.role === "caller") {
+      const live = liveModule(info.id, info.hash);
+      if (live !== undefined) return live;
+    }
+    const record = restoreModule(info);
+    this.rebuilt.add(record);
+    return record;
+  }
+}

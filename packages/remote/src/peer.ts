@@ -1,0 +1,554 @@
+// One end of a connection, caller or worker. Every message is a snapshot in a length-prefixed
+// frame; its header says what it is (`t`) and which call it belongs to (`id`), so a body that
+// cannot be decoded fails that call only. A frame that is not a snapshot, or too large, closes
+// the connection with a `fatal` message naming the problem.
+//
+//   worker → caller  hello { protocol, worker, challenge }      the handshake (auth.ts)
+//   caller → worker  hello { protocol, proof, challenge }
+//   worker → caller  ready { proof }
+//   caller → worker  call #id { fn, args }          cancel #id
+//   worker → caller  result #id value | error #id thrown
+//   either way       refcall #n { ref, method, args } → refresult #n value | referror #n thrown
+//   either way       report text (a failed reference call nobody awaited), fatal text
+
+import { hostname } from "node:os";
+import { decodeGraph, decodeSnapshot, defaultHandlers, dumps, SerializeError, type HandlerRegistry, type SerializableModules } from "@spickle/pickle";
+import { challenge, proof, verifyProof } from "./auth.js";
+import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.js";
+import { frame, FrameReader } from "./framing.js";
+import { ModuleExchange } from "./modules.js";
+import { pendingReferenceCall, ReferenceTable, type PendingReferenceCall } from "./references.js";
+import { mapRestoredFrames, rememberRemoteStack, userFrames } from "./stacks.js";
+
+export const PROTOCOL_VERSION = 1;
+
+/** A byte stream to the other end. */
+export interface Transport {
+  readonly input: NodeJS.ReadableStream;
+  write(chunks: Uint8Array[]): void;
+  /** No more output; the other end sees the end of its input. */
+  end(): void;
+  /** Why the connection ended, once the input has (a worker process's exit status). */
+  closeReason?(): Promise<string | undefined>;
+}
+
+export interface PeerOptions {
+  role: "caller" | "worker";
+  key: Uint8Array | null;
+  /** Caller: false lets a key that came from the environment go unused when the worker has none
+   * (a command's pipe or ssh is a channel of its own); true refuses such a worker. */
+  keyRequired?: boolean;
+  maxMessageBytes: number;
+  serializableModules?: SerializableModules;
+  /** Problems the other end reports (a failed reference call nobody awaited). */
+  onReport(text: string): void;
+}
+
+export interface CallOptions {
+  /** Milliseconds before the call rejects with a RemoteTimeoutError (default: no limit). */
+  timeout?: number;
+}
+
+/** The worker's side: runs calls (worker.ts). */
+export interface CallRunner {
+  run(id: number, fn: unknown, args: unknown[]): void;
+  cancel(id: number): void;
+  /** The connection closed: stop every call (nobody is left to receive results). */
+  closed(): void;
+}
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+type State = "handshake" | "open" | "closed";
+
+export class Peer {
+  private state: State = "handshake";
+  private readonly reader: FrameReader;
+  private readonly modules: ModuleExchange;
+  private readonly references: ReferenceTable;
+  private readonly handlers: HandlerRegistry;
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly referenceCalls = new Map<number, PendingReferenceCall>();
+  private nextCall = 0;
+  private nextReferenceCall = 0;
+  private myChallenge: Uint8Array | null = null;
+  /** The key this connection signs and verifies with (the caller may drop an optional one). */
+  private key: Uint8Array | null;
+  /** Why the connection closed (set once). */
+  private reason: string | undefined;
+  /** The protocol failure this side closed the connection for, if it did. */
+  failure: string | undefined;
+  private handshakeDone!: { resolve(): void; reject(error: Error): void };
+  /** Settles when the handshake completes (rejects if the connection fails first). */
+  readonly ready: Promise<void>;
+  private closedResolve!: () => void;
+  /** Resolves when the connection has closed. */
+  readonly closed: Promise<void>;
+  /** Who the other end is, for messages ("the worker (pid 12 on host)"). */
+  peerName: string;
+  runner: CallRunner | null = null;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: PeerOptions,
+  ) {
+    this.key = options.key;
+    this.reader = new FrameReader(options.maxMessageBytes);
+    this.modules = new ModuleExchange(options.role);
+    this.references = new ReferenceTable((id, method, args) => this.callReference(id, method, args));
+    this.handlers = defaultHandlers.with([this.modules.handler, this.references.handler]);
+    this.peerName = options.role === "caller" ? "the worker" : "the caller";
+    this.ready = new Promise((resolve, reject) => (this.handshakeDone = { resolve, reject }));
+    this.ready.catch(() => {}); // the failure also reaches whoever awaits `ready`
+    this.closed = new Promise((resolve) => (this.closedResolve = resolve));
+    transport.input.on("data", (chunk: Buffer) => this.onData(chunk));
+    transport.input.on("end", () => void this.onEnd());
+    transport.input.on("error", (error: Error) => void this.onEnd(error));
+    if (options.role === "worker") this.sendHello();
+  }
+
+  get isOpen(): boolean {
+    return this.state === "open";
+  }
+
+  get isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls (the caller's side).
+
+  /** Sends a call; settles with its result. Values that cannot be pickled reject it at once,
+   * with their path, before anything is sent. A remote Error's stack is completed by
+   * withCallSite (stacks.ts). */
+  call(fn: unknown, args: unknown[], options: CallOptions = {}): Promise<unknown> {
+    if (this.state !== "open") return Promise.reject(new RemoteConnectionError(`spickle remote: ${this.reason ?? "the connection is not open"}`));
+    const id = ++this.nextCall;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.encode("call", id, { fn, args });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      const timeout = options.timeout;
+      const timer = timeout === undefined ? undefined : setTimeout(() => this.timedOut(id, timeout), timeout);
+      this.calls.set(id, { resolve, reject, timer });
+      this.write(bytes);
+    });
+  }
+
+  private timedOut(id: number, ms: number): void {
+    const pending = this.calls.get(id);
+    if (pending === undefined) return;
+    this.calls.delete(id);
+    if (this.state === "open") this.send("cancel", id, null);
+    pending.reject(new RemoteTimeoutError(`spickle remote: the call timed out after ${ms} ms`));
+  }
+
+  private settleCall(t: "result" | "error", id: number, body: Uint8Array): void {
+    const pending = this.calls.get(id);
+    if (pending === undefined) return; // timed out
+    this.calls.delete(id);
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    let value: unknown;
+    try {
+      value = this.decode(body);
+    } catch (error) {
+      pending.reject(error);
+      return;
+    }
+    if (t === "result") pending.resolve(value);
+    else pending.reject(this.remoteError(value));
+  }
+
+  /** A remote Error keeps its message; its stack, mapped to the caller's sources, is kept
+   * for withCallSite. */
+  private remoteError(thrown: unknown): unknown {
+    if (thrown instanceof Error) {
+      const stack = typeof thrown.stack === "string" ? mapRestoredFrames(thrown.stack, (id, hash) => this.modules.infoOf(id, hash)) : String(thrown);
+      rememberRemoteStack(thrown, stack, this.peerName);
+    }
+    return thrown;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Replies (the worker's side).
+
+  reply(id: number, value: unknown): void {
+    if (this.state !== "open") return;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.encode("result", id, value);
+    } catch (error) {
+      this.replyError(id, error instanceof SerializeError ? unsendable(error) : error);
+      return;
+    }
+    this.write(bytes);
+  }
+
+  replyError(id: number, thrown: unknown): void {
+    if (this.state !== "open") return;
+    this.write(this.encodeThrown("error", id, thrown));
+  }
+
+  /** A thrown value as a message; an Error loses the worker's own frames, and one that cannot
+   * be pickled travels as a plain Error with its name, message and stack. */
+  private encodeThrown(t: "error" | "referror", id: number, thrown: unknown): Uint8Array {
+    if (thrown instanceof Error && typeof thrown.stack === "string") {
+      try {
+        Object.defineProperty(thrown, "stack", { value: userFrames(thrown.stack), writable: true, configurable: true, enumerable: false });
+      } catch {
+        // a frozen error keeps its stack
+      }
+    }
+    try {
+      return this.encode(t, id, thrown);
+    } catch {
+      const copy = new Error(thrown instanceof Error ? thrown.message : messageOf(thrown));
+      if (thrown instanceof Error) {
+        copy.name = String(thrown.name);
+        copy.stack = String(thrown.stack);
+      }
+      return this.encode(t, id, copy);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reference calls, both ways.
+
+  private callReference(ref: number, method: string, args: unknown[]): Promise<unknown> {
+    const pending = pendingReferenceCall(method);
+    if (this.state !== "open") {
+      pending.reject(new RemoteConnectionError(`spickle remote: ${this.reason ?? "the connection is not open"}`));
+      return pending.promise;
+    }
+    const id = ++this.nextReferenceCall;
+    try {
+      this.send("refcall", id, { ref, method, args });
+      this.referenceCalls.set(id, pending);
+    } catch (error) {
+      pending.reject(error);
+    }
+    return pending.promise;
+  }
+
+  /** Runs a call on an object this side lent, at once (so calls run in the order they came). */
+  private runReferenceCall(id: number, body: Uint8Array): void {
+    let result: unknown;
+    try {
+      const { ref, method, args } = this.decode(body) as { ref: number; method: string; args: unknown[] };
+      const target = this.references.lentObject(ref) as Record<string, unknown>;
+      const fn = target[method];
+      if (typeof fn !== "function") throw new TypeError(`${method} is not a method of the object passed by reference`);
+      result = Reflect.apply(fn, target, args);
+    } catch (error) {
+      this.send("referror", id, error, true);
+      return;
+    }
+    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") {
+      (result as PromiseLike<unknown>).then(
+        (value) => this.replyReference(id, value),
+        (error: unknown) => this.state === "open" && this.send("referror", id, error, true),
+      );
+    } else this.replyReference(id, result);
+  }
+
+  private replyReference(id: number, value: unknown): void {
+    if (this.state !== "open") return;
+    try {
+      this.send("refresult", id, value);
+    } catch (error) {
+      this.send("referror", id, error, true);
+    }
+  }
+
+  private settleReferenceCall(t: "refresult" | "referror", id: number, body: Uint8Array): void {
+    const pending = this.referenceCalls.get(id);
+    if (pending === undefined) return;
+    this.referenceCalls.delete(id);
+    let value: unknown;
+    try {
+      value = this.decode(body);
+    } catch (error) {
+      pending.reject(error);
+      return;
+    }
+    if (t === "refresult") {
+      pending.resolve(value);
+      return;
+    }
+    pending.reject(value);
+    if (!pending.promise.observed) {
+      this.send("report", undefined, `a call to ${pending.method}() of an object passed by reference failed and nothing awaited it: ${messageOf(value)}`);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Messages.
+
+  private encode(t: string, id: number | undefined, body: unknown): Uint8Array {
+    try {
+      const bytes = dumps(body, {
+        header: id === undefined ? { t } : { t, id },
+        key: this.key,
+        serializableModules: this.options.serializableModules,
+        handlers: this.handlers,
+      });
+      this.modules.sent();
+      return bytes;
+    } catch (error) {
+      this.modules.dropped();
+      throw error;
+    }
+  }
+
+  private decode(body: Uint8Array): unknown {
+    return decodeGraph(body, { handlers: this.handlers, allowCode: this.state === "open" });
+  }
+
+  /** Encodes and writes; `thrown` encodes `body` as a thrown value. */
+  private send(t: string, id: number | undefined, body: unknown, thrown = false): void {
+    if (this.state === "closed") return;
+    this.write(thrown ? this.encodeThrown(t as "error" | "referror", id!, body) : this.encode(t, id, body));
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.state === "closed") return;
+    const [prefix, message] = frame(bytes);
+    // Small messages go out as one chunk (one write on a pipe).
+    this.transport.write(message.length < 65536 ? [Buffer.concat([prefix, message])] : [prefix, message]);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === "closed") return;
+    let frames: Buffer[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (error) {
+      // Before the handshake, bad framing usually means the other end is not a spickle peer at
+      // all (a shell banner, a program that prints): show what it sent.
+      this.fail(this.state === "handshake" ? `handshake failed: ${this.peerName} does not speak the protocol (it sent ${preview(chunk)})` : messageOf(error));
+      return;
+    }
+    for (const bytes of frames) {
+      if (this.isClosed) return; // a message before this one closed the connection
+      this.receive(bytes);
+    }
+  }
+
+  private receive(bytes: Uint8Array): void {
+    let header: Record<string, unknown>;
+    let body: Uint8Array;
+    try {
+      // The caller reads the worker's handshake unverified: the worker's proof authenticates it.
+      const key = this.state === "handshake" && this.options.role === "caller" ? null : this.key;
+      ({ header, body } = decodeSnapshot(bytes, { key }));
+    } catch (error) {
+      this.fail(this.state === "handshake" ? `handshake failed: ${messageOf(error)}` : `malformed message: ${messageOf(error)}`);
+      return;
+    }
+    const t = header.t;
+    const id = header.id as number;
+    if (this.state === "handshake") {
+      this.handshake(t, body);
+      return;
+    }
+    switch (t) {
+      case "call":
+        this.runCall(id, body);
+        return;
+      case "result":
+      case "error":
+        this.settleCall(t, id, body);
+        return;
+      case "refcall":
+        this.runReferenceCall(id, body);
+        return;
+      case "refresult":
+      case "referror":
+        this.settleReferenceCall(t, id, body);
+        return;
+      case "cancel":
+        this.runner?.cancel(id);
+        return;
+      case "report":
+      case "fatal":
+        this.notice(t, body);
+        return;
+      default:
+        this.fail(`malformed message: unknown type ${JSON.stringify(t)}`);
+    }
+  }
+
+  /** A report (shown) or a fatal message (the other end closes the connection: why). */
+  private notice(t: "report" | "fatal", body: Uint8Array): void {
+    let text: string;
+    try {
+      text = String(this.decode(body));
+    } catch (error) {
+      this.fail(`malformed message: ${messageOf(error)}`);
+      return;
+    }
+    if (t === "report") this.options.onReport(text);
+    else this.closeWith(`${this.peerName} closed the connection: ${text}`);
+  }
+
+  private runCall(id: number, body: Uint8Array): void {
+    if (this.runner === null) {
+      this.fail("protocol error: a worker sent a call");
+      return;
+    }
+    let call: { fn: unknown; args: unknown[] };
+    try {
+      call = this.decode(body) as { fn: unknown; args: unknown[] };
+    } catch (error) {
+      this.replyError(id, error);
+      return;
+    }
+    this.runner.run(id, call.fn, Array.isArray(call.args) ? call.args : []);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The handshake.
+
+  /** The worker speaks first. */
+  private sendHello(): void {
+    this.myChallenge = this.key === null ? null : challenge();
+    this.writeHandshake("hello", { protocol: PROTOCOL_VERSION, worker: `pid ${process.pid} on ${hostName()}`, challenge: this.myChallenge });
+  }
+
+  private writeHandshake(t: string, body: unknown): void {
+    this.write(this.encode(t, undefined, body));
+  }
+
+  private handshake(t: unknown, bodyBytes: Uint8Array): void {
+    let body: Record<string, unknown>;
+    try {
+      body = this.decode(bodyBytes) as Record<string, unknown>;
+      if (t === "fatal") {
+        this.closeWith(`${this.peerName} refused the connection: ${String(body)}`);
+        return;
+      }
+      if (typeof body !== "object" || body === null) throw new Error("not a handshake message");
+    } catch (error) {
+      this.fail(`handshake failed: ${messageOf(error)}`);
+      return;
+    }
+    if (this.options.role === "caller") {
+      if (t === "hello") {
+        if (body.protocol !== PROTOCOL_VERSION) return this.fail(`the worker speaks protocol ${String(body.protocol)}, this side ${PROTOCOL_VERSION}`);
+        if (typeof body.worker === "string") this.peerName = `the worker (${body.worker})`;
+        const theirs = body.challenge;
+        if (this.key === null && theirs != null) return this.fail("the worker requires a key: set SPICKLE_KEY (or the key option) to the worker's key");
+        if (this.key !== null && !(theirs instanceof Uint8Array)) {
+          if (this.options.keyRequired !== false) return this.fail("the worker does not authenticate (it has no key) but this side has one");
+          this.key = null;
+        }
+        const key = this.key;
+        this.myChallenge = key === null ? null : challenge();
+        this.writeHandshake("hello", {
+          protocol: PROTOCOL_VERSION,
+          proof: key === null ? null : proof(key, "caller", theirs as Uint8Array),
+          challenge: this.myChallenge,
+        });
+        return;
+      }
+      if (t === "ready") {
+        if (this.key !== null && !verifyProof(this.key, "worker", this.myChallenge!, body.proof)) return this.fail("authentication failed: the worker's proof is wrong");
+        this.open();
+        return;
+      }
+    } else if (t === "hello") {
+      const key = this.key;
+      if (body.protocol !== PROTOCOL_VERSION) return this.fail(`the caller speaks protocol ${String(body.protocol)}, this worker ${PROTOCOL_VERSION}`);
+      if (key !== null && !verifyProof(key, "caller", this.myChallenge!, body.proof)) return this.fail("authentication failed: wrong key");
+      const theirs = body.challenge;
+      this.writeHandshake("ready", { proof: key === null || !(theirs instanceof Uint8Array) ? null : proof(key, "worker", theirs) });
+      this.open();
+      return;
+    }
+    this.fail(`handshake failed: unexpected ${JSON.stringify(t)} message`);
+  }
+
+  private open(): void {
+    this.state = "open";
+    this.handshakeDone.resolve();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Closing.
+
+  /** Ends the connection from this side; pending calls reject. */
+  close(): void {
+    if (this.state === "closed") return;
+    this.closeWith("the connection was closed");
+    this.transport.end();
+  }
+
+  /** A protocol failure: tells the other end why, closes, and rejects what is pending. */
+  private fail(text: string): void {
+    if (this.state === "closed") return;
+    this.failure = text;
+    try {
+      this.write(this.encode("fatal", undefined, text));
+    } catch {
+      // the reason still closes this side
+    }
+    this.closeWith(text);
+    this.transport.end();
+  }
+
+  private async onEnd(error?: Error): Promise<void> {
+    if (this.state === "closed") return;
+    const why = (await this.transport.closeReason?.()) ?? (error ? `the connection failed: ${error.message}` : `${this.peerName} closed the connection`);
+    this.closeWith(why);
+  }
+
+  private closeWith(reason: string): void {
+    if (this.state === "closed") return;
+    const wasHandshake = this.state === "handshake";
+    this.state = "closed";
+    this.reason = reason;
+    const error = new RemoteConnectionError(`spickle remote: ${reason}`);
+    if (wasHandshake) this.handshakeDone.reject(error);
+    for (const [id, pending] of this.calls) {
+      if (pending.timer !== undefined) clearTimeout(pending.timer);
+      pending.reject(new RemoteConnectionError(`spickle remote: ${reason} (call ${id} did not complete)`));
+    }
+    this.calls.clear();
+    for (const pending of this.referenceCalls.values()) pending.reject(error);
+    this.referenceCalls.clear();
+    this.runner?.closed();
+    this.closedResolve();
+  }
+
+  /** Why the connection closed, once it has. */
+  get closeReasonText(): string | undefined {
+    return this.reason;
+  }
+}
+
+/** What the caller gets for a result the pickler refused: the reason, with the path in it. */
+function unsendable(error: SerializeError): Error {
+  const e = new Error(`the result cannot be sent: ${error.message}`);
+  e.name = "SerializeError";
+  return e;
+}
+
+function preview(bytes: Buffer): string {
+  const text = bytes.subarray(0, 40).toString("latin1").replace(/[^\x20-\x7e]/g, ".");
+  return JSON.stringify(bytes.length > 40 ? `${text}…` : text);
+}
+
+function hostName(): string {
+  try {
+    return hostname();
+  } catch {
+    return "localhost";
+  }
+}
