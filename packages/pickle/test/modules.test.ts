@@ -306,6 +306,16 @@ describe("modules by value", () => {
     expect(JSON.parse(output)).toEqual([3, 13, true, 3]);
   });
 
+  test("errors thrown by restored code have stack traces in the original source, without the source present", async () => {
+    const source = "export function check(n: number) {\n  return () => {\n    if (n > 1) throw new RangeError(`too big: ${n}`);\n    return n;\n  };\n}\n";
+    const m = (await import(/* @vite-ignore */ pathToFileURL(write("boom.mjs", source, "app/boom.ts")).href)) as { check(n: number): () => number };
+    const output = runFresh(loaderScript(dumps(m.check(5)), `
+      const f = loads(bytes);
+      try { f(); } catch (error) { console.log(error.stack.split("\\n").slice(0, 2).join("\\n")); }`));
+    expect(output).toContain("RangeError: too big: 5");
+    expect(output).toContain(`${join(dir, "boom.ts")}:3:22`);
+  });
+
   test("a suspended generator whose module is not loaded continues in a fresh process", () => {
     const steps = modA.steps;
     const gen = steps(4); // not as a method: `this` would be the module namespace

@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { registerSitesOf, type SiteRegistry } from "./closures.js";
+import { registerRestoredScript } from "./stack-traces.js";
 import * as runtimeNamespace from "./index.js";
 
 /** Packages this process provides to restored modules by specifier (`spickle`, `@spickle/runtime`):
@@ -346,6 +347,7 @@ export function restoreModule(info: ModuleInfo, runtime: object = runtimeNamespa
     dynamicImport: (specifier: unknown) => record.dynamicImport(specifier),
   };
   const filename = `spickle-restore:${info.id}#${info.hash.slice(0, 12)}`;
+  registerRestoredScript(filename, info.map, info.url, info.id);
   const form = vm.runInThisContext(info.code, { filename }) as (spickle: unknown) => { sites: SiteRegistry | null; functions: Record<string, unknown> };
   const made = form(spickle);
   functions = made.functions;

@@ -4,10 +4,8 @@
 // - ProgramError (exit 1): the user's program failed. Its error with its stack, mapped to the
 //   original source by the loader's source maps, without spickle's own frames.
 
-import { SourceMap } from "node:module";
 import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
-import { liveModule } from "@spickle/runtime";
 import { isCompileError } from "../loader/compile-error.js";
 import { isSpickleOwnCode } from "../loader/project.js";
 
@@ -56,41 +54,12 @@ function isInternalFrame(line: string): boolean {
   return file !== undefined && !file.startsWith("node:") && isSpickleOwnCode(file);
 }
 
-const RESTORED_FRAME = /spickle-restore:(.+?)#([0-9a-f]+):(\d+):(\d+)/;
-
-/**
- * A frame in code restored from a snapshot (`spickle-restore:<id>#<hash>:line:col`, which Node does
- * not source-map) mapped to the original source through the module's source map — found on the
- * instance this process loaded from the same source (`spickle resume` imports the entry).
- */
-function mapRestoredFrame(line: string): string {
-  const m = RESTORED_FRAME.exec(line);
-  if (!m) return line;
-  try {
-    const [, id, hash, row, col] = m;
-    const info = liveModule(id!)?.info as { hash?: string; map?: unknown; url?: string } | undefined;
-    if (!info || typeof info.hash !== "string" || !info.hash.startsWith(hash!) || !info.map) return line;
-    const entry = new SourceMap(info.map as ConstructorParameters<typeof SourceMap>[0]).findEntry(Number(row) - 1, Number(col) - 1) as {
-      originalSource?: string;
-      originalLine?: number;
-      originalColumn?: number;
-    };
-    if (entry.originalLine === undefined || entry.originalSource === undefined) return line;
-    let file = info.url ?? entry.originalSource;
-    if (file.startsWith("file://")) file = fileURLToPath(file);
-    return line.replace(RESTORED_FRAME, `${file}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`);
-  } catch {
-    return line;
-  }
-}
-
 /** `error.stack` without spickle's and Node's frames. */
 export function userStack(error: Error): string {
   const stack = typeof error.stack === "string" && error.stack !== "" ? error.stack : `${error.name}: ${error.message}`;
   return stack
     .split("\n")
     .filter((line) => !isInternalFrame(line))
-    .map(mapRestoredFrame)
     .join("\n");
 }
 

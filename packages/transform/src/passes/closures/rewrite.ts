@@ -199,7 +199,8 @@ export function rewrite(analysis: Analysis): void {
   }
 
   // 5. Inline copies, innermost first (so that a copy holds the copies made inside it).
-  for (const { unit, assign, siteArg } of inlined) assign.right = inlineCopy(analysis, unit, siteArg);
+  // `(0, <copy>)`: an anonymous function assigned to the temporary would be named after it.
+  for (const { unit, assign, siteArg } of inlined) assign.right = t.sequenceExpression([t.numericLiteral(0), inlineCopy(analysis, unit, siteArg)]);
 
   // 6. Classes: restore guards and their definition tag, now that their members are final.
   for (const unit of classes) finishClass(analysis, unit);
