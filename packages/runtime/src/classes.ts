@@ -154,32 +154,50 @@ export function compiledChain(cls: Function): Function[] {
   return chain;
 }
 
-/** Stands in for an uncompiled base class while an instance is restored: its constructor does not run. */
+/** Stands in for a base class whose constructor must not run while an instance is restored. */
 function UncompiledBase(): void {}
+
+/** Whether a class's construction path installs private names (and then has a restore path). */
+function branded(cls: Function): boolean {
+  return classes.get(cls)?.privates?.has !== undefined;
+}
 
 /**
  * A new instance of the compiled class `cls` made without running any constructor or field
- * initializer: only the private names of every compiled class in its chain are installed (their
- * values undefined). A builtin base (Error, Map, Array…) is constructed with no arguments, so the
- * instance has its internal slots; any other uncompiled base is skipped. Own properties the
- * restore path left (public fields) are removed, so the caller defines them in their order.
+ * initializer: only the private names of the compiled classes in its chain are installed (their
+ * values undefined). Only those classes (which have a restore path) are run: while the instance is
+ * made, each one's `super()` is pointed past the classes without private names, to a builtin base
+ * (Error, Map, Array… constructed with no arguments, so the instance has its internal slots) or to
+ * a stand-in for any other base. Own properties left by the restore path are removed, so the caller
+ * defines them in their order.
  */
 export function construct(cls: Function): object {
   const chain = compiledChain(cls);
   const top = chain[chain.length - 1]!;
   const base = Object.getPrototypeOf(top) as Function;
-  const swap = base !== Function.prototype && !isBuiltinConstructor(base);
+  const root: Function = base === Function.prototype ? UncompiledBase : isBuiltinConstructor(base) ? base : UncompiledBase;
+  const runs = chain.filter(branded);
+  if (runs.length === 0) return Object.create(cls.prototype as object) as object;
+  const rewired: [Function, object][] = [];
+  runs.forEach((c, i) => {
+    const original = Object.getPrototypeOf(c) as object;
+    if (original === Function.prototype) return; // a base class: its constructor calls no super()
+    const next = runs[i + 1] ?? root;
+    if (original !== next) {
+      rewired.push([c, original]);
+      Object.setPrototypeOf(c, next);
+    }
+  });
   const was = RESTORE.on;
   RESTORE.on = true;
-  if (swap) Object.setPrototypeOf(top, UncompiledBase);
   try {
-    const instance = Reflect.construct(cls, [], cls) as object;
+    const instance = Reflect.construct(runs[0]!, [], cls) as object;
     for (const key of Reflect.ownKeys(instance)) {
       if (Object.getOwnPropertyDescriptor(instance, key)!.configurable) delete (instance as Record<PropertyKey, unknown>)[key];
     }
     return instance;
   } finally {
-    if (swap) Object.setPrototypeOf(top, base);
+    for (const [c, original] of rewired) Object.setPrototypeOf(c, original);
     RESTORE.on = was;
   }
 }

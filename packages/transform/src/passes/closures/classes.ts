@@ -13,9 +13,12 @@
 // initializer runs, and hands the runtime accessors for the class's `#private` fields (only code
 // inside the class body can touch them).
 //
-// Re-making a class or an instance from a snapshot runs this code with `RESTORE.on`: field
-// initializers and the program's static blocks are skipped, and constructors return at once
-// (derived ones after a bare `super()`), so nothing but private names gets installed.
+// Re-making a class from a snapshot runs this code with `RESTORE.on`: static initializers and the
+// program's static blocks are skipped. An instance that carries private names is re-made through
+// the construction path of the classes that declare them, also with `RESTORE.on`: their field
+// initializers are skipped and their constructors return at once (derived ones after a bare
+// `super()`), so nothing but private names gets installed. Other instances are made with
+// `Object.create`, so classes without instance private names keep their constructors as written.
 
 import { types as t } from "@babel/core";
 import { compilerStaticBlocks } from "../methods.js";
@@ -167,9 +170,14 @@ export function finishClass(analysis: Analysis, unit: Unit): void {
   const node = unit.node as t.Class;
   const restoring = () => t.memberExpression(tagKey(analysis, "RESTORE"), t.identifier("on"));
   const members = node.body.body;
+  // Only instances that carry private names are re-made by running their class's construction
+  // path (the runtime skips every class of the chain without them): other classes' constructors
+  // and instance fields stay exactly as written, at no cost.
+  const branded = hasInstancePrivateNames(node);
   let constructor: t.ClassMethod | undefined;
   for (const member of members) {
     if ((t.isClassProperty(member) || t.isClassPrivateProperty(member)) && member.value != null) {
+      if (!member.static && !branded) continue;
       member.value = t.conditionalExpression(restoring(), t.unaryExpression("void", t.numericLiteral(0)), member.value);
     } else if (t.isStaticBlock(member) && !compilerStaticBlocks.has(member)) {
       member.body = [t.ifStatement(t.unaryExpression("!", restoring()), t.blockStatement(member.body))];
@@ -179,11 +187,11 @@ export function finishClass(analysis: Analysis, unit: Unit): void {
   }
   const derived = node.superClass != null;
   let length: number | undefined;
-  if (constructor !== undefined) {
+  if (branded && constructor !== undefined) {
     length = guardParameters(constructor, restoring);
     const early = derived ? [t.expressionStatement(t.callExpression(t.super(), [])), t.returnStatement()] : [t.returnStatement()];
     constructor.body.body.unshift(t.ifStatement(restoring(), t.blockStatement(early)));
-  } else if (derived) {
+  } else if (branded && derived) {
     // The implicit `constructor(...args) { super(...args) }`, with the restore path.
     const args = analysis.program.scope.generateUidIdentifier("args");
     members.unshift(t.classMethod("constructor", t.identifier("constructor"), [t.restElement(args)], t.blockStatement([
@@ -249,6 +257,10 @@ function emptyFor(target: t.Node): t.Expression | undefined {
   if (t.isObjectPattern(target)) return t.objectExpression([]);
   if (t.isArrayPattern(target)) return t.arrayExpression([]);
   return undefined;
+}
+
+function hasInstancePrivateNames(node: t.Class): boolean {
+  return node.body.body.some((m) => (t.isClassPrivateProperty(m) || t.isClassPrivateMethod(m)) && !m.static);
 }
 
 /** `{ has, instance, static }` over the class's private names, or null when it has none. */
