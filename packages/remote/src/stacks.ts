@@ -10,11 +10,12 @@ import { fileURLToPath } from "node:url";
 import type { ModuleInfo } from "@spickle/runtime";
 
 const require = createRequire(import.meta.url);
-/** Folders of the packages a worker's stack passes through between its loop and the user's code. */
+/** Code folders (src/ or dist/) of the packages a worker's stack passes through between its loop
+ * and the user's code — not their package folders, which may hold the user's code (tests). */
 const ownFolders = [
-  dirname(dirname(fileURLToPath(import.meta.url))),
-  dirname(dirname(require.resolve("@spickle/runtime"))),
-  dirname(dirname(require.resolve("@spickle/pickle"))),
+  dirname(fileURLToPath(import.meta.url)),
+  dirname(require.resolve("@spickle/runtime")),
+  dirname(require.resolve("@spickle/pickle")),
 ].map((d) => d + sep);
 
 function isOwnFrame(line: string): boolean {

@@ -193,7 +193,7 @@ describe.each(transports)("over %s", (_name, open) => {
     expect(local).toMatch(/^RangeError: bad value E42\n\s+at .*calls\.test\.ts/);
     // the remote frame (in code rebuilt from the message) is mapped to the caller's module and
     // the source line of \`fail\`
-    expect(remote).toMatch(/^RangeError: bad value E42\n\s+at fail \(.*\/\.gen\/calls\.mjs:4[12]:\d+\)/);
+    expect(remote).toMatch(/^RangeError: bad value E42\n\s+at fail \(.*\/\.gen\/calls\.ts:41:\d+\)/);
     expect(remote).not.toContain("spickle-restore:");
     expect(remote).not.toMatch(/packages\/(remote|runtime|pickle)\/(src|dist)\//);
   });
