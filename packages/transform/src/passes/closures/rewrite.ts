@@ -77,6 +77,7 @@ export function rewrite(analysis: Analysis): void {
   const literalParents = new Map<t.ObjectExpression, t.Node>();
   const lifted = analysis.unitList.filter((u) => u.lifted).sort((a, b) => b.depth - a.depth);
   const inlined: { unit: Unit; assign: t.AssignmentExpression; siteArg: t.Expression }[] = [];
+  const inlinedDeclarations: { unit: Unit; declarator: t.VariableDeclarator; siteArg: t.Expression }[] = [];
   // One temporary per function that makes inline copies (declared at its top).
   const temps = new Map<Unit, t.Identifier>();
   const tempFor = (unit: Unit | null): t.Identifier | null => {
@@ -100,6 +101,19 @@ export function rewrite(analysis: Analysis): void {
     const made = factory(analysis, unit, name, runtime);
     if (unit.home !== null) addClassLocalSite(unit.home, unit.id, made);
     else factories.push({ id: unit.id, name, node: made });
+    const declared = namedInlineSite(analysis, unit, site, siteArg);
+    if (declared !== null) {
+      // `const f = <copy>; f[SITE] = factory; f[SCOPE] = scope;`: made where it stands, as the
+      // program wrote it (so V8 sees the literal at its use, and keeps its code with the
+      // function that runs it), the tags stored right after.
+      const { declarator, list, statement } = declared;
+      const id = declarator.id as t.Identifier;
+      const tag = (key: "SITE" | "SCOPE", value: t.Expression) =>
+        t.expressionStatement(t.assignmentExpression("=", t.memberExpression(t.cloneNode(id), tagKey(analysis, key), true), value));
+      list.splice(list.indexOf(statement) + 1, 0, tag("SITE", t.cloneNode(name)), tag("SCOPE", t.cloneNode(siteArg)));
+      inlinedDeclarations.push({ unit, declarator, siteArg });
+      continue;
+    }
     let call: t.Expression;
     const holder = canInline(analysis, unit, siteArg) ? tempFor(unit.parent) : null;
     if (holder !== null) {
@@ -201,6 +215,7 @@ export function rewrite(analysis: Analysis): void {
   // 5. Inline copies, innermost first (so that a copy holds the copies made inside it).
   // `(0, <copy>)`: an anonymous function assigned to the temporary would be named after it.
   for (const { unit, assign, siteArg } of inlined) assign.right = t.sequenceExpression([t.numericLiteral(0), inlineCopy(analysis, unit, siteArg)]);
+  for (const { unit, declarator, siteArg } of inlinedDeclarations) declarator.init = inlineCopy(analysis, unit, siteArg);
 
   // 6. Classes: restore guards and their definition tag, now that their members are final.
   for (const unit of classes) finishClass(analysis, unit);
@@ -256,6 +271,26 @@ function addLocalsParent(analysis: Analysis, call: t.CallExpression, parent: t.E
  * that V8 sees it where it is used, e.g. inlines it into `Array.prototype.map`), reading its
  * scope through the site's own name for it. Null when the site cannot name its scope with a
  * binding that stays the same (a loop head's scope, a site object) or the function gets a name. */
+/** `const f = () => …;` alone in its declaration, in a statement list: the declaration where an
+ * inline copy of a function named by its declarator can stand. */
+function namedInlineSite(
+  analysis: Analysis, unit: Unit, site: Site, siteArg: t.Expression,
+): { declarator: t.VariableDeclarator; list: t.Statement[]; statement: t.Statement } | null {
+  if (unit.wrapper !== null || unit.siteScope !== null || unit.home !== null || site.node !== unit.node) return null;
+  if (!(unit.kind === "arrow" || (unit.kind === "function" && t.isFunctionExpression(unit.node) && unit.node.id == null))) return null;
+  const declarator = site.parent;
+  if (!t.isVariableDeclarator(declarator) || declarator.init !== unit.node || !t.isIdentifier(declarator.id, { name: unit.nativeName })) return null;
+  if (analysis.declared.has(declarator.id)) return null; // captured: it becomes a scope member
+  const declaration = unit.path.parentPath?.parentPath;
+  if (declaration == null || !declaration.isVariableDeclaration() || declaration.node.declarations.length !== 1) return null;
+  let statement: NodePath = declaration;
+  if (statement.parentPath?.isExportNamedDeclaration()) statement = statement.parentPath;
+  const container = statement.parent;
+  const list = t.isBlockStatement(container) || t.isProgram(container) || t.isStaticBlock(container) ? container.body : null;
+  if (list === null || !list.includes(statement.node as t.Statement) || !isStableScope(analysis, siteArg)) return null;
+  return { declarator, list, statement: statement.node as t.Statement };
+}
+
 function canInline(analysis: Analysis, unit: Unit, siteArg: t.Expression): boolean {
   if (unit.wrapper !== null || unit.siteScope !== null) return false;
   if (!(unit.kind === "arrow" || (unit.kind === "function" && t.isFunctionExpression(unit.node)))) return false;

@@ -182,7 +182,9 @@ export function inferredName(path: NodePath, runtimeName: string): string | unde
   }
   if (t.isAssignmentPattern(node) && node.right === child && t.isIdentifier(node.left)) return node.left.name;
   if ((t.isObjectProperty(node) || t.isClassProperty(node) || t.isClassPrivateProperty(node)) && node.value === child) {
-    return keyName(node.key, (node as { computed?: boolean }).computed === true);
+    // `["literal"]: () => …` is named by its literal key, like a plain key.
+    const literalKey = t.isStringLiteral(node.key) || t.isNumericLiteral(node.key);
+    return keyName(node.key, (node as { computed?: boolean }).computed === true && !literalKey);
   }
   if (t.isExportDefaultDeclaration(node)) return "default";
   return undefined;
