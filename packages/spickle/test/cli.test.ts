@@ -246,10 +246,22 @@ describe("spickle resume", () => {
     expect(r.stderr).toMatch(/fails\.ts:7:\d+/);
   });
 
-  it("says so when the program's source is gone", () => {
+  it("continues when the program's source is gone (its modules travel by value)", () => {
     const dir = freshFolder();
     cpSync(join(project, "counter.ts"), join(dir, "gone.ts"));
     const run = spickle(["run", "-c", "g.ckpt", "gone.ts", "2", "--stop-after=1"], { cwd: dir });
+    expect(run.status).toBe(3);
+    rmSync(join(dir, "gone.ts"));
+    const r = spickle(["resume", "g.ckpt"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)).toEqual(["resumed with []", "step 2 total 5", "done 5"]);
+  });
+
+  it("says so when the source of a module named by reference is gone", () => {
+    const dir = freshFolder();
+    cpSync(join(project, "counter.ts"), join(dir, "gone.ts"));
+    const run = spickle(["run", "-c", "g.ckpt", "--serializable-modules", "lib/**", "gone.ts", "2", "--stop-after=1"], { cwd: dir });
     expect(run.status).toBe(3);
     rmSync(join(dir, "gone.ts"));
     const r = spickle(["resume", "g.ckpt"], { cwd: dir });

@@ -290,7 +290,15 @@ describe("compile cache", () => {
       const touched = compilerFingerprint(url);
       expect(touched).not.toBe(first);
       writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "c", version: "1.0.1" }));
-      expect(compilerFingerprint(url)).not.toBe(touched);
+      const bumped = compilerFingerprint(url);
+      expect(bumped).not.toBe(touched);
+      // type declarations and source maps do not change what the compiler does
+      writeFileSync(join(dir, "dist", "index.d.ts"), "export {};\n");
+      writeFileSync(join(dir, "dist", "index.js.map"), "{}");
+      expect(compilerFingerprint(url)).toBe(bumped);
+      mkdirSync(join(dir, "dist", "passes"));
+      writeFileSync(join(dir, "dist", "passes", "pass.js"), "export {};\n");
+      expect(compilerFingerprint(url)).not.toBe(bumped);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

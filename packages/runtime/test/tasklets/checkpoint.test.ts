@@ -218,7 +218,7 @@ describe("pause and resume", () => {
     const scheduler = new Scheduler();
     void scheduler.run(locks.contention);
     const paused = await scheduler.pause({ afterSwitches: 6 });
-    expect(paused.main!.status).toBe("sleeping");
+    expect(paused.main!.status).toBe("blocked"); // queued on the lock behind the four contenders
     const handles = new HandleTable();
     const data = captureGraph(paused, handles.external);
     expectPlain(handles);

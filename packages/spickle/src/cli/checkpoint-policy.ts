@@ -8,25 +8,48 @@
 
 import { existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { InvalidArgumentError } from "commander";
 import { writeSnapshotFile } from "@spickle/pickle";
 import type { Scheduler } from "@spickle/runtime";
 import { checkpointBytes, type CheckpointOptions } from "../checkpoint.js";
+import { ProgramError } from "./errors.js";
+import type { CheckpointCliOptions } from "./checkpoint-options.js";
+import { terminalProgress } from "./progress.js";
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `500ms`, `30s`, `5m`, `1h`, `1.5h`, or a number of seconds → milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  const ms = m ? Number(m[1]) * UNITS[m[2] ?? "s"]! : NaN;
-  if (!(ms >= 1)) throw new InvalidArgumentError(`expected a duration such as 30s, 5m or 1h (at least 1ms), not "${text}"`);
-  return Math.round(ms);
+/** What a run or resume checkpoints with: the options, and the periodic and signal checkpointers. */
+export interface CheckpointPolicy {
+  options: CheckpointOptions;
+  periodic: PeriodicCheckpoints | null;
+  signals: SignalCheckpoint | null;
 }
 
-export function parseKeep(text: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of checkpoints (1 or more), not "${text}"`);
-  return n;
+/** The checkpoint policy of a run or resume (its usage was checked by checkCheckpointUsage). */
+export function checkpointPolicy(cli: CheckpointCliOptions, checkpointFile: string | undefined, entry: string | undefined): CheckpointPolicy {
+  const options: CheckpointOptions = {
+    checkpointFile,
+    header: entry === undefined ? undefined : { entry },
+    progress: (work) => terminalProgress(process.stderr, work),
+  };
+  if (cli.keep !== undefined && cli.keep > 1) options.writeFile = rotatingWriter(cli.keep);
+  if (cli.serializableModules !== undefined) options.serializableModules = serializableModulesMatching(cli.serializableModules);
+  const periodic = cli.checkpointEvery === undefined || checkpointFile === undefined ? null : new PeriodicCheckpoints(cli.checkpointEvery, checkpointFile, options);
+  const signals = checkpointFile === undefined ? null : new SignalCheckpoint(checkpointFile, options);
+  options.onStart = (scheduler) => {
+    periodic?.start(scheduler);
+    signals?.start(scheduler);
+  };
+  return { options, periodic, signals };
+}
+
+/** Waits for the program (or a failed periodic checkpoint); its failure is a ProgramError. */
+export async function awaitProgram(running: Promise<unknown>, { periodic, signals }: CheckpointPolicy): Promise<void> {
+  try {
+    await (periodic === null ? running : Promise.race([running, periodic.failure]));
+  } catch (error) {
+    throw new ProgramError(error);
+  } finally {
+    periodic?.stop();
+    signals?.stop();
+  }
 }
 
 /** A glob over module ids (`src/**`, `lib/*.ts`, `?`) as a RegExp: `**` crosses folders, `*` not. */

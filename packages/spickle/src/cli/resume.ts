@@ -1,16 +1,26 @@
 // `spickle resume <checkpoint> [args...]`: continues a checkpointed program in this process. Later
 // checkpoints go to `--checkpoint-file`, else to the file it resumed from.
 //
-// For now a snapshot does not carry its program's code, so the program's entry module (recorded
-// in the header by `spickle run`) is imported first, through the loader, from where it was.
+// A snapshot whose modules all travel by value carries all of its program's code: it resumes
+// with no loader hooks and needs neither the sources nor the original folder (restored modules
+// run from their restore forms with `vm`, and get this process's spickle). A snapshot that names
+// some modules by reference (`--serializable-modules`) needs them loaded: the program's entry
+// (recorded in the header by `spickle run`) is imported first, as `spickle run` imports it.
 
 import { statSync } from "node:fs";
-import { SnapshotError } from "@spickle/pickle";
-import { resumeCheckpointWith } from "../checkpoint.js";
-import { registerLoader } from "../loader/register-loader.js";
-import { awaitProgram, checkpointOptions, importEntry, type CheckpointCliOptions } from "./run.js";
-import { fileProblem, readSnapshotFile } from "./snapshot-file.js";
 import { resolve } from "node:path";
+import { SnapshotError } from "@spickle/pickle";
+import { resumeCheckpointWith } from "../index.js";
+import { awaitProgram, checkpointPolicy } from "./checkpoint-policy.js";
+import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+import { fileProblem, readSnapshotFile } from "./snapshot-file.js";
+
+/** Whether every module in the header's module table (`[id, hash, byValue]` rows) travels by
+ * value (a header without the table is taken as needing its program). */
+function carriesAllItsCode(header: Record<string, unknown>): boolean {
+  const modules = header.modules;
+  return Array.isArray(modules) && modules.every((row) => Array.isArray(row) && row[2] === true);
+}
 
 export async function resumeSnapshot(file: string, args: string[], options: CheckpointCliOptions): Promise<void> {
   const snapshot = readSnapshotFile(file);
@@ -19,14 +29,15 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
     throw fileProblem(file, `not a checkpoint (a ${typeof header.kind === "string" ? `"${header.kind}"` : "plain"} snapshot): nothing to resume`);
   }
   const entry = typeof header.entry === "string" ? header.entry : undefined;
-  const policy = checkpointOptions(options, resolve(options.checkpointFile ?? snapshot.path), entry);
-  if (entry !== undefined) {
+  const checkpointFile = resolve(options.checkpointFile ?? snapshot.path);
+  checkCheckpointUsage(options, checkpointFile);
+  const policy = checkpointPolicy(options, checkpointFile, entry);
+  if (!carriesAllItsCode(header) && entry !== undefined) {
     if (!(statSync(entry, { throwIfNoEntry: false })?.isFile() ?? false)) {
-      throw fileProblem(file, `its program ${entry} is missing (this snapshot needs its source to resume)`);
+      throw fileProblem(file, `its program ${entry} is missing (this snapshot names some of its modules by reference and needs its source to resume)`);
     }
+    const { importEntry } = await import("./run.js");
     await importEntry(entry);
-  } else {
-    registerLoader({ fallbackRoot: process.cwd() });
   }
   let running: Promise<unknown>;
   try {

@@ -3,9 +3,9 @@
 // and exits when it ends; --listen serves TCP connections until SIGINT/SIGTERM, on a loopback
 // address unless a key (SPICKLE_KEY) is set, which then authenticates every connection.
 
-import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_MAX_MESSAGE_BYTES, listen, RemoteConfigError, serveStdio } from "@spickle/remote";
+import { Option, type Command } from "./commander.js";
 import { UsageError } from "./errors.js";
+import { parseListen, parseSize } from "./options.js";
 
 export interface WorkerCliOptions {
   stdio?: boolean;
@@ -13,26 +13,10 @@ export interface WorkerCliOptions {
   maxMessage?: number;
 }
 
-const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-/** `65536`, `64k`, `16M`, `1G` → bytes. */
-export function parseSize(text: string): number {
-  const m = /^\s*(\d+)\s*([kmg]?)i?b?\s*$/i.exec(text);
-  const bytes = m ? Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]! : NaN;
-  if (!(bytes >= 16 && bytes <= 0xffff_ffff)) throw new InvalidArgumentError(`expected a size such as 64M or 1G (16 bytes to 4G), not "${text}"`);
-  return bytes;
-}
-
-/** `7000`, `127.0.0.1:7000`, `[::1]:7000`, `0.0.0.0:7000` → host and port (host 127.0.0.1 when
- * only a port is given). */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]:|([^:[\]]+):)?(\d+)$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || !(port >= 0 && port <= 65535)) throw new InvalidArgumentError(`expected <host:port> or <port>, such as 127.0.0.1:7000, not "${text}"`);
-  return { host: m[1] ?? m[2] ?? "127.0.0.1", port };
-}
-
-export function addWorkerCommand(program: Command, examples: (lines: string[]) => string): void {
+/** Defines the command; @spickle/remote loads when it runs. `maxMessageDefault` (remote's
+ * DEFAULT_MAX_MESSAGE_BYTES) is given when this command line is the worker's, for its help. */
+export function addWorkerCommand(program: Command, examples: (lines: string[]) => string, maxMessageDefault?: number): void {
+  const byDefault = maxMessageDefault === undefined ? "" : ` (default ${maxMessageDefault / 1024 ** 2}M)`;
   program
     .command("worker")
     .summary("serve remote calls (connect, remoteMethod) on stdin/stdout or TCP")
@@ -44,7 +28,7 @@ export function addWorkerCommand(program: Command, examples: (lines: string[]) =
     )
     .option("--stdio", "serve one connection on stdin/stdout")
     .addOption(new Option("--listen <host:port>", "serve TCP connections (port alone: 127.0.0.1)").argParser(parseListen))
-    .addOption(new Option("--max-message <size>", `largest message accepted (default ${DEFAULT_MAX_MESSAGE_BYTES / 1024 ** 2}M)`).argParser(parseSize))
+    .addOption(new Option("--max-message <size>", `largest message accepted${byDefault}`).argParser(parseSize))
     .exitOverride()
     .addHelpText(
       "after",
@@ -63,6 +47,7 @@ async function runWorker(options: WorkerCliOptions): Promise<void> {
   if ((options.stdio === true) === (options.listen !== undefined)) {
     throw new UsageError("spickle: worker needs exactly one of --stdio or --listen <host:port>");
   }
+  const { listen, RemoteConfigError, serveStdio } = await import("@spickle/remote");
   const maxMessageBytes = options.maxMessage;
   if (options.stdio) {
     const { failure } = await serveStdio({ maxMessageBytes });

@@ -10,13 +10,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { cacheDirFor, moduleIdOf, projectRootOf } from "./project.js";
 
 /** Bump when the entry layout or the loader's post-processing of compiled code changes. */
 export const CACHE_FORMAT = 1;
 
 const HEADER_PREFIX = `//spickle-cache:${CACHE_FORMAT}:`;
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
@@ -38,6 +39,26 @@ export function cacheEntryPath(cacheDir: string, key: string): string {
   return join(cacheDir, key.slice(0, 2), `${key}.mjs`);
 }
 
+/** Where the compiled output of one module (file and source) belongs. */
+export interface CacheSlot {
+  root: string;
+  moduleId: string;
+  cacheDir: string;
+  key: string;
+  /** The cache entry's path. */
+  entryPath: string;
+}
+
+/** The cache slot of `filename` with this `source`, compiled by the compiler of `fingerprint`
+ * (`fallbackRoot`: see projectRootOf). */
+export function cacheSlotOf(filename: string, source: string, fingerprint: string, fallbackRoot: string | undefined): CacheSlot {
+  const root = projectRootOf(filename, fallbackRoot);
+  const moduleId = moduleIdOf(filename, root);
+  const cacheDir = cacheDirFor(root);
+  const key = cacheKey({ fingerprint, moduleId, filename, source });
+  return { root, moduleId, cacheDir, key, entryPath: cacheEntryPath(cacheDir, key) };
+}
+
 /** The cached code at `path`, or undefined when it is missing or corrupt. */
 export function readCacheEntry(path: string): string | undefined {
   let text: string;
@@ -56,11 +77,17 @@ export function readCacheEntry(path: string): string | undefined {
 
 /** Writes `code` at `path` atomically (temporary file + rename). Throws on I/O errors. */
 export function writeCacheEntry(path: string, code: string): void {
+  writeFileAtomic(path, `${HEADER_PREFIX}${sha256(code)}\n${code}`);
+}
+
+/** Writes `text` at `path` through a temporary file in the same folder and a rename: readers
+ * see the old file or the new one, never half of one. Throws on I/O errors. */
+export function writeFileAtomic(path: string, text: string): void {
   const dir = join(path, "..");
   mkdirSync(dir, { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
-    writeFileSync(temp, `${HEADER_PREFIX}${sha256(code)}\n${code}`);
+    writeFileSync(temp, text);
     renameSync(temp, path);
   } catch (error) {
     try {

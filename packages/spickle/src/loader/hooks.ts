@@ -8,22 +8,29 @@
 //   compiled with `@spickle/transform` (loaded lazily, on the first cache miss), through the
 //   on-disk cache (./cache.ts).
 //
+// `spickle run` with a warm cache does not use these hooks: it imports linked copies of the cache
+// entries (./linked.ts), resolved the same way (./resolution.ts).
+//
 // SPICKLE_DEBUG_LOADER=1 prints `spickle: compile <file>`, `spickle: cache hit <file>` and
 // `spickle: loading compiler <url>` to stderr.
 
-import { readFileSync, statSync, writeSync } from "node:fs";
-import {
-  createRequire,
-  type InitializeHook,
-  type LoadHook,
-  type ResolveFnOutput,
-  type ResolveHook,
-} from "node:module";
-import { basename, dirname, extname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { cacheEntryPath, cacheKey, readCacheEntry, writeCacheEntry } from "./cache.js";
+import { readFileSync } from "node:fs";
+import type { InitializeHook, LoadHook, ResolveFnOutput, ResolveHook } from "node:module";
+import { basename, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cacheSlotOf, readCacheEntry, writeCacheEntry } from "./cache.js";
+import { debug } from "./debug.js";
 import { compilerFingerprint } from "./fingerprint.js";
-import { cacheDirFor, isInNodeModules, isInside, isSpickleOwnCode, moduleIdOf, projectRootOf } from "./project.js";
+import { isInNodeModules } from "./project.js";
+import {
+  ALWAYS_ESM,
+  compilerDirOf,
+  isExcluded as isExcludedFrom,
+  isPathLike,
+  isSpicklePackage,
+  transformEntryUrl as defaultTransformEntryUrl,
+  typeScriptAlternative,
+} from "./resolution.js";
 
 /** What register.ts passes to `initialize`. */
 export interface LoaderData {
@@ -38,11 +45,6 @@ interface CompileResult {
   map?: unknown;
 }
 type Compile = (source: string, options: { filename: string; moduleId: string }) => CompileResult;
-
-const debugEnabled = process.env.SPICKLE_DEBUG_LOADER === "1";
-function debug(message: string): void {
-  if (debugEnabled) writeSync(2, `spickle: ${message}\n`);
-}
 
 /** An error shown as its message alone (no hooks-thread stack). */
 function plainError(message: string): Error {
@@ -65,14 +67,11 @@ let compilerDir: string | undefined;
 
 /** Files the loader leaves to Node: node_modules, spickle's own code, the compiler's folder. */
 function isExcluded(filename: string): boolean {
-  if (isInNodeModules(filename) || isSpickleOwnCode(filename)) return true;
-  compilerDir ??= dirname(fileURLToPath(transformEntryUrl()));
-  return isInside(filename, compilerDir);
+  return isExcludedFrom(filename, (compilerDir ??= compilerDirOf(transformEntryUrl())));
 }
 
 function transformEntryUrl(): string {
-  // (import.meta.resolve is not available on Node 20's hooks thread.)
-  return (transformUrl ??= pathToFileURL(createRequire(import.meta.url).resolve("@spickle/transform")).href);
+  return (transformUrl ??= defaultTransformEntryUrl());
 }
 
 function compilerFingerprintOnce(): string {
@@ -97,50 +96,6 @@ function loadCompile(): Promise<Compile> {
 // ---------------------------------------------------------------- resolve
 
 const SPICKLE_BASE = import.meta.url;
-
-function isSpicklePackage(specifier: string): boolean {
-  return specifier === "spickle" || specifier.startsWith("spickle/") || specifier.startsWith("@spickle/");
-}
-
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
-function isPathLike(specifier: string): boolean {
-  return (
-    specifier.startsWith("./") ||
-    specifier.startsWith("../") ||
-    specifier === "." ||
-    specifier === ".." ||
-    specifier.startsWith("/") ||
-    specifier.startsWith("file:")
-  );
-}
-
-/** The TypeScript file a path-like import means when the file it names does not exist. */
-function typeScriptAlternative(specifier: string, parentURL: string | undefined): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(specifier, parentURL ?? pathToFileURL(`${process.cwd()}/`).href);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "file:") return undefined;
-  const path = fileURLToPath(url);
-  if (isInNodeModules(path)) return undefined;
-  const suffix = `${url.search}${url.hash}`;
-  const ext = extname(path);
-  let candidates: string[];
-  if (ext === ".js") candidates = [`${path.slice(0, -3)}.ts`];
-  else if (ext === ".mjs") candidates = [`${path.slice(0, -4)}.mts`];
-  else if (ext === "") candidates = [`${path}.ts`, join(path, "index.ts")];
-  else return undefined;
-  if (isFile(path)) return undefined;
-  for (const candidate of candidates) {
-    if (isFile(candidate)) return `${pathToFileURL(candidate).href}${suffix}`;
-  }
-  return undefined;
-}
 
 /** Resolutions of spickle's packages (independent of the importer), by specifier and conditions. */
 const spickleResolutions = new Map<string, Promise<ResolveFnOutput | undefined>>();
@@ -183,10 +138,7 @@ function withInlineSourceMap(code: string, map: unknown, filename: string): stri
 }
 
 async function compileCached(filename: string, source: string): Promise<string> {
-  const root = projectRootOf(filename, fallbackRoot);
-  const moduleId = moduleIdOf(filename, root);
-  const key = cacheKey({ fingerprint: compilerFingerprintOnce(), moduleId, filename, source });
-  const entryPath = cacheEntryPath(cacheDirFor(root), key);
+  const { moduleId, entryPath } = cacheSlotOf(filename, source, compilerFingerprintOnce(), fallbackRoot);
   const cached = readCacheEntry(entryPath);
   if (cached !== undefined) {
     debug(`cache hit ${filename}`);
@@ -210,8 +162,6 @@ async function compileCached(filename: string, source: string): Promise<string> 
   }
   return code;
 }
-
-const ALWAYS_ESM = new Set([".ts", ".mts", ".mjs"]);
 
 export const load: LoadHook = async (url, context, nextLoad) => {
   if (!url.startsWith("file:")) return nextLoad(url, context);

@@ -1,0 +1,168 @@
+// The `spickle` command line as commander defines it: run, resume, inspect, worker — options,
+// help with examples, usage errors. Each command imports its own modules when it runs.
+
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "./commander.js";
+import { EXIT_OK, EXIT_USAGE } from "./errors.js";
+import type { CheckpointCliOptions } from "./checkpoint-options.js";
+import { collect, parseDuration, parseKeep } from "./options.js";
+import { addWorkerCommand } from "./worker.js";
+
+const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+
+/** What only some command lines show, loaded only for those: the snapshot format version
+ * (`--version`, from the pickler) and the worker's default message limit (`worker`'s help). */
+export interface Extras {
+  formatVersion?: number;
+  maxMessageDefault?: number;
+}
+
+/** The command a command line names (`help <command>` names it too), or undefined. */
+function commandName(argv: string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  return words[0] === "help" ? words[1] : words[0];
+}
+
+export async function loadExtras(argv: string[]): Promise<Extras> {
+  const extras: Extras = {};
+  const firstWord = argv.findIndex((a) => !a.startsWith("-"));
+  const options = firstWord < 0 ? argv : argv.slice(0, firstWord);
+  if (options.includes("-V") || options.includes("--version")) extras.formatVersion = (await import("@spickle/pickle")).FORMAT_VERSION;
+  if (commandName(argv) === "worker") extras.maxMessageDefault = (await import("@spickle/remote")).DEFAULT_MAX_MESSAGE_BYTES;
+  return extras;
+}
+
+// The checkpoint options `run` and `resume` share.
+function checkpointEvery(): Option {
+  return new Option("--checkpoint-every <duration>", "also checkpoint the whole program after each interval (30s, 5m, 1h)").argParser(parseDuration);
+}
+
+function keep(): Option {
+  return new Option("--keep <n>", "keep the last n checkpoints: <file>, <file>.1, … <file>.<n-1>").argParser(parseKeep);
+}
+
+function serializableModules(): Option {
+  return new Option(
+    "--serializable-modules <globs>",
+    "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference (repeatable)",
+  ).argParser(collect);
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
+}
+
+/** What the commands do (the CLI's own commands by default; tests record the parsed arguments). */
+export interface CommandActions {
+  run(script: string, args: string[], options: CheckpointCliOptions): Promise<void>;
+  resume(file: string, args: string[], options: CheckpointCliOptions): Promise<void>;
+  inspect(file: string, options: { json?: boolean }): Promise<void>;
+}
+
+export const commandActions: CommandActions = {
+  async run(script, args, options) {
+    const { runScript } = await import("./run.js");
+    await runScript(script, args, options);
+  },
+  async resume(file, args, options) {
+    const { resumeSnapshot } = await import("./resume.js");
+    await resumeSnapshot(file, args, options);
+  },
+  async inspect(file, options) {
+    const { inspectSnapshot } = await import("./inspect.js");
+    process.stdout.write(inspectSnapshot(file, options));
+  },
+};
+
+export function buildProgram(extras: Extras, actions: CommandActions = commandActions): Command {
+  const program = new Command("spickle")
+    .description("Run TypeScript programs that can be checkpointed, and resume them later, anywhere.")
+    .version(`spickle ${VERSION} (snapshot format ${extras.formatVersion ?? "?"}, node ${process.version})`, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .helpCommand("help [command]", "show help for a command")
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`spickle: ${text.replace(/^error: /, "")}`) })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      examples([
+        "$ spickle run --checkpoint-file job.ckpt job.ts 1000   # run; cp.checkpoint() writes job.ckpt",
+        "$ spickle resume job.ckpt                              # later: continue from the last checkpoint",
+        "$ spickle inspect job.ckpt                             # what is in it",
+      ]),
+    );
+
+  program
+    .command("run")
+    .summary("run a script (its default export as a checkpointable program)")
+    .description(
+      "Compile and run a script. A default-exported generator function runs as the main tasklet with (cp, ...args) " +
+        "and can checkpoint (yield* cp.checkpoint()); a default-exported function is called with the args and awaited. " +
+        "Options go before the script: everything after it is the script's. On SIGINT or SIGTERM a run with a checkpoint " +
+        "file checkpoints at the next switch point and exits 0.",
+    )
+    .argument("<script>", "the TypeScript or JavaScript file to run")
+    .argument("[args...]", "arguments for the script (everything after the script is passed on)")
+    .option("-c, --checkpoint-file <path>", "where cp.checkpoint() writes when given no path")
+    .addOption(checkpointEvery())
+    .addOption(keep())
+    .addOption(serializableModules())
+    .passThroughOptions()
+    .exitOverride()
+    .addHelpText(
+      "after",
+      examples([
+        "$ spickle run --checkpoint-file job.ckpt job.ts --steps 100",
+        "$ spickle run -c job.ckpt --checkpoint-every 30s --keep 3 job.ts",
+        "$ spickle run server.ts            # a script with no default export just runs",
+      ]),
+    )
+    .action((script: string, args: string[], options: CheckpointCliOptions) => actions.run(script, args, options));
+
+  program
+    .command("resume")
+    .summary("continue a program from a checkpoint file")
+    .description(
+      "Continue a checkpointed program from a snapshot file. Later checkpoints replace that file (atomically) " +
+        "unless --checkpoint-file says otherwise; the args are what cp.checkpoint() returns on this side.",
+    )
+    .argument("<checkpoint>", "the snapshot file written by a checkpoint")
+    .argument("[args...]", "arguments handed to the resumed program")
+    .option("-c, --checkpoint-file <path>", "where later checkpoints go (default: the file resumed from)")
+    .addOption(checkpointEvery())
+    .addOption(keep())
+    .addOption(serializableModules())
+    .passThroughOptions()
+    .exitOverride()
+    .addHelpText("after", examples(["$ spickle resume job.ckpt", "$ spickle resume --checkpoint-file next.ckpt job.ckpt --verbose"]))
+    .action((file: string, args: string[], options: CheckpointCliOptions) => actions.resume(file, args, options));
+
+  program
+    .command("inspect")
+    .summary("verify a snapshot file and show what it holds")
+    .description("Verify a snapshot file (length, checksum, signature with SPICKLE_KEY) and show what it holds.")
+    .argument("<checkpoint>", "the snapshot file")
+    .option("--json", "print the same as JSON, for tools")
+    .exitOverride()
+    .addHelpText("after", examples(["$ spickle inspect job.ckpt", "$ spickle inspect --json job.ckpt | jq .created"]))
+    .action((file: string, options: { json?: boolean }) => actions.inspect(file, options));
+
+  addWorkerCommand(program, examples, extras.maxMessageDefault);
+
+  return program;
+}
+
+/** Parses and runs the command line; commander's own errors (usage, help, version) are exit
+ * codes, the commands' errors are thrown. */
+export async function parseCommandLine(argv: string[]): Promise<number> {
+  const program = buildProgram(await loadExtras(argv));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT_OK;
+  } catch (error) {
+    // commander printed its message (or the help / version) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    throw error;
+  }
+}
