@@ -42,11 +42,15 @@ const defineProperty = Object.defineProperty;
 
 export class Decoder implements DecodeContext {
   readonly table: ReferenceTable;
-  readonly allowCode: boolean;
+  /** Whether code may be loaded (settable between graphs of a reused decoder). */
+  allowCode: boolean;
   private readonly handlers: HandlerRegistry;
   private readonly objs: unknown[] = [];
   private readonly fillers: (Filler | undefined)[] = [];
-  private readonly builtins = new WeakSet<object>();
+  /** Objects named by intrinsic paths (made on the first such reference: most bodies have none). */
+  private builtins: WeakSet<object> | null = null;
+  /** How many graphs this decoder has started reading (see DecodeContext.generation). */
+  generation = 0;
   private readonly onProgress: ((progress: Progress) => void) | undefined;
 
   constructor(options: DecodeOptions = {}) {
@@ -57,7 +61,20 @@ export class Decoder implements DecodeContext {
     this.handlers = h === undefined ? defaultHandlers : h instanceof HandlerRegistry ? h : defaultHandlers.with(h);
   }
 
+  /** Decodes one graph body (as msgpackr read it). A decoder reads any number of graphs, one at
+   * a time (a connection's messages); it keeps nothing of one for the next. */
   decode(body: unknown): unknown {
+    this.generation++;
+    try {
+      return this.decodeBody(body);
+    } finally {
+      this.objs.length = 0;
+      this.fillers.length = 0;
+      this.builtins = null;
+    }
+  }
+
+  private decodeBody(body: unknown): unknown {
     if (!isArray(body) || body.length < 2 || typeof body[0] !== "number") throw new SnapshotError("not a spickle graph body");
     if (body[0] !== T.FORMAT) throw new SnapshotError(`graph body format ${body[0]} but this reader supports ${T.FORMAT}`);
     const last = body.length - 1;
@@ -203,7 +220,7 @@ export class Decoder implements DecodeContext {
         const path = rec[0];
         if (typeof path !== "string") throw new Error("bad reference path");
         const v = this.table.resolve(path);
-        if (((typeof v === "object" && v !== null) || typeof v === "function") && ReferenceTable.isIntrinsic(path)) this.builtins.add(v as object);
+        if (((typeof v === "object" && v !== null) || typeof v === "function") && ReferenceTable.isIntrinsic(path)) (this.builtins ??= new WeakSet()).add(v as object);
         return this.push(v);
       }
       case T.T_NEGZERO:
@@ -219,7 +236,7 @@ export class Decoder implements DecodeContext {
       case T.T_REDUCE: {
         const restore = this.value(rec[0]);
         if (typeof restore !== "function") throw new Error("restore is not a function");
-        if (this.builtins.has(restore)) throw new SnapshotError(`refusing to call builtin function ${restore.name || "(anonymous)"} as a restore function`);
+        if (this.builtins?.has(restore) === true) throw new SnapshotError(`refusing to call builtin function ${restore.name || "(anonymous)"} as a restore function`);
         const obj = (restore as (s: unknown) => unknown)(this.value(rec[1]));
         if (obj === undefined) throw new Error(`restore function ${restore.name} returned undefined`);
         return this.push(obj);
@@ -262,19 +279,24 @@ export class Decoder implements DecodeContext {
     if (define) defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
     else (o as Record<string, unknown>)[k] = v;
   }
+
+  /** Decodes msgpack bytes made by encodeGraph. Any failure is a SnapshotError. */
+  decodeBytes(bytes: Uint8Array): unknown {
+    let body: unknown;
+    try {
+      body = unpackr.unpack(bytes);
+    } catch (err) {
+      throw asSnapshotError(err, "graph body");
+    }
+    try {
+      return this.decode(body);
+    } catch (err) {
+      throw asSnapshotError(err, "graph body");
+    }
+  }
 }
 
 /** Decodes msgpack bytes made by encodeGraph. Any failure is a SnapshotError. */
 export function decodeGraph(bytes: Uint8Array, options?: DecodeOptions): unknown {
-  let body: unknown;
-  try {
-    body = unpackr.unpack(bytes);
-  } catch (err) {
-    throw asSnapshotError(err, "graph body");
-  }
-  try {
-    return new Decoder(options).decode(body);
-  } catch (err) {
-    throw asSnapshotError(err, "graph body");
-  }
+  return new Decoder(options).decodeBytes(bytes);
 }

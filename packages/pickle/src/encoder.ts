@@ -99,12 +99,18 @@ const MAX_RECORD_KEYS = 64;
 const MIN_NUMBERS = 16;
 /** Arrays up to this length are checked for extra properties by listing their keys. */
 const SMALL_ARRAY = 48;
+/** Frames an encoder keeps for its next graph. */
+const KEEP_FRAMES = 64;
 
 export class Encoder implements EncodeContext {
   readonly table: ReferenceTable;
   private readonly handlers: readonly ObjectHandler[];
   private readonly reducers: ReducerRegistry | undefined;
-  private readonly fast: boolean;
+  private readonly registry: HandlerRegistry;
+  /** Whether ordinary objects and arrays may take the fast path: no handler or reducer claims
+   * them (decided per graph: a handler's claim may change between the graphs of a reused
+   * encoder). */
+  private fast = true;
   /** value → visit number. One Map write per value: the state of a visit lives in `visits`. */
   private readonly memo = new Map<unknown, number>();
   /** visit number → entry index, or -2 - stack position while pending (on the stack, not yet
@@ -125,14 +131,16 @@ export class Encoder implements EncodeContext {
   private readonly onProgress: ((progress: Progress) => void) | undefined;
   /** `count` at which onProgress is next called (never, without one). */
   private progressAt = Number.MAX_SAFE_INTEGER;
+  /** How many graphs this encoder has started writing (see EncodeContext.generation). */
+  generation = 0;
 
   constructor(options: EncodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
     const h = options.handlers;
     const registry = h === undefined ? defaultHandlers : h instanceof HandlerRegistry ? h : defaultHandlers.with(h);
+    this.registry = registry;
     this.handlers = registry.handlers;
     this.reducers = toReducerRegistry(options.reducers);
-    this.fast = !registry.claimsPlainObjects && !defaultReducers.reducesPlainObjects && !(this.reducers?.reducesPlainObjects ?? false);
     this.onProgress = options.onProgress;
     if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
   }
@@ -140,20 +148,57 @@ export class Encoder implements EncodeContext {
   /** Encodes the graph under `root` into msgpack bytes (the body of a snapshot):
    * [FORMAT, item…, root wire value]. */
   encode(root: unknown): Uint8Array {
-    if (this.out !== null) throw new Error("an Encoder encodes one graph");
-    const out = (this.out = new Writer());
+    const out = new Writer();
+    try {
+      this.write(root, out);
+      return out.finish();
+    } finally {
+      out.release();
+    }
+  }
+
+  /** Writes the values of the body of the graph under `root` to `out` (whose owner adds the
+   * array header). An encoder writes any number of graphs, one at a time: its memo and stacks
+   * are emptied after each, and kept for the next (a connection's many small messages). */
+  write(root: unknown, out: Writer): void {
+    if (this.out !== null) throw new Error("an Encoder encodes one graph at a time");
+    this.out = out;
+    this.generation++;
+    this.fast = !this.registry.claimsPlainObjects && !defaultReducers.reducesPlainObjects && !(this.reducers?.reducesPlainObjects ?? false);
     try {
       out.top(T.FORMAT);
       let w = this.wire(root);
       if (w === PUSHED) {
         this.run();
-        w = this.wire(root);
+        w = ~this.stack[0]!.index; // the root's frame, done
       }
       out.top(w);
-      return out.finish();
     } finally {
-      out.release();
+      this.clear();
     }
+  }
+
+  /** Forgets the graph just written (also after a failure), keeping the containers. */
+  private clear(): void {
+    this.out = null;
+    if (this.memo.size > 0) this.memo.clear();
+    this.visits.length = 0;
+    this.values.length = 0;
+    if (this.creating.size > 0) this.creating.clear();
+    const stack = this.stack;
+    if (stack.length > KEEP_FRAMES) stack.length = KEEP_FRAMES;
+    for (let i = 0; i < stack.length; i++) {
+      const f = stack[i]!;
+      f.obj = Frame;
+      f.keys = null;
+      f.desc = null;
+      f.vals = null;
+    }
+    this.depth = 0;
+    this.top = 0;
+    this.count = 0;
+    this.negZero = 0;
+    if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
   }
 
   fail(typeName: string, reason: string): never {

@@ -10,6 +10,10 @@ export interface EncodeContext {
   readonly table: ReferenceTable;
   /** Throws a SerializeError naming the current path, e.g. `cannot serialize Socket at root.conn: …`. */
   fail(typeName: string, reason: string): never;
+  /** Counts the graphs this context has written: an encoder may be reused for many (a
+   * connection's messages), so a handler that keeps state per graph, keyed by the context,
+   * starts afresh when this changes. */
+  readonly generation?: number;
 }
 
 /** What the decoder hands a handler. */
@@ -17,6 +21,8 @@ export interface DecodeContext {
   readonly table: ReferenceTable;
   /** Whether the caller allows snapshots that carry code (reserved; default true). */
   readonly allowCode: boolean;
+  /** Counts the graphs this context has read (see EncodeContext.generation). */
+  readonly generation?: number;
 }
 
 export interface ObjectDescription {

@@ -17,6 +17,7 @@ export {
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export { MessageCodec, type MessageCodecOptions, type MessageHeader } from "./messages.js";
 export {
   restoreReadStream, restoreWriteStream, restoreFileHandle, RestoredFileHandle,
   type ReadStreamState, type WriteStreamState, type FileHandleState,

@@ -17,10 +17,12 @@ import { crc32 } from "./crc32.js";
 import { SnapshotError } from "./errors.js";
 
 export const FORMAT_VERSION = 1;
-const MAGIC = [0x53, 0x50, 0x4b, 0x4c]; // "SPKL"
-const FLAG_SIGNED = 1;
-const PREFIX = 12;
-const MAC_LENGTH = 32;
+/** "SPKL" */
+export const MAGIC = [0x53, 0x50, 0x4b, 0x4c];
+export const FLAG_SIGNED = 1;
+/** Bytes before the header: magic, version, flags, 0, header length. */
+export const PREFIX = 12;
+export const MAC_LENGTH = 32;
 
 export const SPICKLE_VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
@@ -36,13 +38,13 @@ export interface SnapshotParts {
 
 const headerPackr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, useToJSON: false } as ConstructorParameters<typeof Packr>[0]);
 
-function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | undefined {
+export function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | undefined {
   const k = options?.key === undefined ? process.env.SPICKLE_KEY : options.key;
   if (k === null || k === undefined || k.length === 0) return undefined;
   return typeof k === "string" ? Buffer.from(k, "utf8") : k;
 }
 
-function hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
+export function hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
   return createHmac("sha256", key).update(data).digest();
 }
 
@@ -71,36 +73,43 @@ export function encodeSnapshot(parts: { header?: Record<string, unknown>; body: 
   return out;
 }
 
-interface Layout {
+export interface Layout {
   headerStart: number;
   headerEnd: number;
   bodyStart: number;
   bodyEnd: number;
 }
 
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
 /** Checks magic, version, lengths, checksum and (with a key) the signature. */
 function verify(bytes: Uint8Array, options: SnapshotKeyOptions | undefined): Layout {
+  return verifyWith(bytes, keyOf(options));
+}
+
+/** verify with the key given (undefined: none). */
+export function verifyWith(bytes: Uint8Array, key: Uint8Array | undefined): Layout {
   if (!(bytes instanceof Uint8Array)) throw new SnapshotError("snapshot must be a Uint8Array");
   if (bytes.length === 0) throw new SnapshotError("empty snapshot (0 bytes)");
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) throw new SnapshotError(i < bytes.length ? "not a spickle snapshot (bad magic)" : `truncated snapshot (${bytes.length} bytes)`);
   }
   if (bytes.length < PREFIX) throw new SnapshotError(`truncated snapshot (${bytes.length} bytes, prefix incomplete)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint16(4);
+  const version = (bytes[4]! << 8) | bytes[5]!;
   if (version !== FORMAT_VERSION) throw new SnapshotError(`snapshot format version ${version} but this reader supports ${FORMAT_VERSION}`);
   const flags = bytes[6]!;
   if ((flags & ~FLAG_SIGNED) !== 0 || bytes[7] !== 0) throw new SnapshotError("checksum mismatch (unknown flags: snapshot is corrupted)");
   const signed = (flags & FLAG_SIGNED) !== 0;
-  const headerEnd = PREFIX + view.getUint32(8);
+  const headerEnd = PREFIX + u32(bytes, 8);
   if (headerEnd + 8 > bytes.length) throw new SnapshotError(`truncated snapshot (${bytes.length} bytes, header claims ${headerEnd - PREFIX})`);
-  const bodyLength = view.getUint32(headerEnd) * 2 ** 32 + view.getUint32(headerEnd + 4);
+  const bodyLength = u32(bytes, headerEnd) * 2 ** 32 + u32(bytes, headerEnd + 4);
   const bodyEnd = headerEnd + 8 + bodyLength;
   const expected = bodyEnd + 4 + (signed ? MAC_LENGTH : 0);
   if (bytes.length < expected) throw new SnapshotError(`truncated snapshot (${bytes.length} of ${expected} bytes)`);
   if (bytes.length > expected) throw new SnapshotError(`trailing data after snapshot (${bytes.length} bytes, expected ${expected})`);
-  if (view.getUint32(bodyEnd) !== crc32(bytes.subarray(0, bodyEnd))) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
-  const key = keyOf(options);
+  if (u32(bytes, bodyEnd) !== crc32(bytes.subarray(0, bodyEnd))) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
   if (key !== undefined) {
     if (!signed) throw new SnapshotError("snapshot is unsigned but a key is set");
     const mac = hmac(key, bytes.subarray(0, bodyEnd + 4));
@@ -109,7 +118,9 @@ function verify(bytes: Uint8Array, options: SnapshotKeyOptions | undefined): Lay
   return { headerStart: PREFIX, headerEnd, bodyStart: headerEnd + 8, bodyEnd };
 }
 
-function parseHeader(bytes: Uint8Array, l: Layout): Record<string, unknown> {
+export function parseHeader(bytes: Uint8Array, l: Layout): Record<string, unknown> {
+  const small = smallHeader(bytes, l.headerStart, l.headerEnd);
+  if (small !== undefined) return small;
   let header: unknown;
   try {
     header = headerPackr.unpack(bytes.subarray(l.headerStart, l.headerEnd));
@@ -120,6 +131,62 @@ function parseHeader(bytes: Uint8Array, l: Layout): Record<string, unknown> {
     throw new SnapshotError("malformed snapshot header: not a map");
   }
   return header as Record<string, unknown>;
+}
+
+/**
+ * A header that is a small map of short ASCII strings to short ASCII strings and unsigned
+ * integers (what a connection's messages carry: `{ t: "call", id: 7 }`), read without msgpackr
+ * (whose per-call setup costs more than the rest of a small message's envelope). Anything else:
+ * undefined, and msgpackr reads it.
+ */
+function smallHeader(b: Uint8Array, p: number, end: number): Record<string, unknown> | undefined {
+  if (p >= end) return undefined;
+  const first = b[p++]!;
+  if ((first & 0xf0) !== 0x80) return undefined;
+  const header: Record<string, unknown> = {};
+  for (let n = first & 0x0f; n > 0; n--) {
+    const key = shortAscii(b, p, end);
+    if (key === undefined || key === "__proto__") return undefined;
+    p += 1 + key.length;
+    if (p >= end) return undefined;
+    const c = b[p]!;
+    let value: string | number;
+    if (c < 0x80) {
+      value = c;
+      p += 1;
+    } else if ((c & 0xe0) === 0xa0) {
+      const s = shortAscii(b, p, end);
+      if (s === undefined) return undefined;
+      value = s;
+      p += 1 + s.length;
+    } else if (c === 0xcc && p + 2 <= end) {
+      value = b[p + 1]!;
+      p += 2;
+    } else if (c === 0xcd && p + 3 <= end) {
+      value = (b[p + 1]! << 8) | b[p + 2]!;
+      p += 3;
+    } else if (c === 0xce && p + 5 <= end) {
+      value = u32(b, p + 1);
+      p += 5;
+    } else return undefined;
+    header[key] = value;
+  }
+  return p === end ? header : undefined;
+}
+
+/** A fixstr of ASCII characters at b[p], or undefined. */
+function shortAscii(b: Uint8Array, p: number, end: number): string | undefined {
+  const c = b[p]!;
+  if ((c & 0xe0) !== 0xa0) return undefined;
+  const n = c & 0x1f;
+  if (p + 1 + n > end) return undefined;
+  let s = "";
+  for (let i = p + 1; i <= p + n; i++) {
+    const ch = b[i]!;
+    if (ch >= 0x80) return undefined;
+    s += String.fromCharCode(ch);
+  }
+  return s;
 }
 
 /** The header, after the whole snapshot verified. */

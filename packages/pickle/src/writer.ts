@@ -24,6 +24,10 @@ class Shape {
   id = -1;
 }
 
+/** Shape-trie nodes a long-lived writer keeps before starting a new trie. */
+const MAX_SHAPE_NODES = 4096;
+const EMPTY = Buffer.alloc(0);
+
 let scratch: Buffer | null = null;
 
 export class Writer {
@@ -32,7 +36,9 @@ export class Writer {
   pos = 0;
   /** Top-level values written so far (the body array's length). */
   length = 0;
-  private readonly shapes = new Shape();
+  private shapes = new Shape();
+  /** Nodes in the shape trie (see begin). */
+  private shapeNodes = 0;
   /** Shape holding each record id, and the next id to hand out. */
   private readonly owners: (Shape | null)[] = new Array<Shape | null>(MAX_STRUCTURES).fill(null);
   private nextId = 0;
@@ -40,11 +46,71 @@ export class Writer {
   private lastKeys: readonly string[] | null = null;
   private lastShape: Shape | null = null;
 
-  constructor() {
+  /** `own`: a buffer of its own, kept across bodies (a connection's writer, see begin); else
+   * the module-level scratch buffer, given back by release(). */
+  constructor(own = false) {
     // The module-level scratch buffer is reused (the result is copied out); a nested encode
     // (a handler encoding something itself) gets a buffer of its own.
-    const b = scratch ?? Buffer.allocUnsafeSlow(INITIAL_SIZE);
-    scratch = null;
+    const b = (own ? null : scratch) ?? Buffer.allocUnsafeSlow(INITIAL_SIZE);
+    if (!own) scratch = null;
+    this.buf = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+
+  /** Starts a new body whose values are written from byte `at` on: the bytes before it are the
+   * caller's (an envelope), and finish() is not used — the caller writes the array header. */
+  begin(at: number): void {
+    if (this.buf.length === 0) this.setBuffer(Buffer.allocUnsafeSlow(INITIAL_SIZE));
+    this.pos = 0;
+    this.room(at);
+    this.pos = at;
+    this.length = 0;
+    this.lastKeys = null;
+    this.lastShape = null;
+    for (let i = 0; i < MAX_STRUCTURES; i++) {
+      const s = this.owners[i];
+      if (s === null) break; // ids are handed out in order
+      s.id = -1;
+      this.owners[i] = null;
+    }
+    this.nextId = 0;
+    // A long-lived writer meets many shapes: the trie is dropped when it grows large.
+    if (this.shapeNodes > MAX_SHAPE_NODES) {
+      this.shapes = new Shape();
+      this.shapeNodes = 0;
+    }
+  }
+
+  /** The buffer being written (valid until the next write that needs more room). */
+  get bytes(): Buffer {
+    return this.buf;
+  }
+
+  /** Makes room for n more bytes after pos. */
+  ensure(n: number): void {
+    this.room(n);
+  }
+
+  /** Hands the buffer over to the caller (a large message leaves as it is, without a copy); the
+   * next begin() allocates another. */
+  take(): Buffer {
+    const b = this.buf;
+    this.setBuffer(EMPTY);
+    return b;
+  }
+
+  /** A msgpack map header of n entries (an envelope's header). */
+  mapHeader(n: number): void {
+    this.room(3);
+    if (n < 0x10) this.buf[this.pos++] = 0x80 | n;
+    else {
+      this.buf[this.pos++] = 0xde;
+      this.buf[this.pos++] = n >> 8;
+      this.buf[this.pos++] = n & 0xff;
+    }
+  }
+
+  private setBuffer(b: Buffer): void {
     this.buf = b;
     this.view = new DataView(b.buffer, b.byteOffset, b.length);
   }
@@ -73,10 +139,9 @@ export class Writer {
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const b = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    const b = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n, INITIAL_SIZE));
     this.buf.copy(b, 0, 0, this.pos);
-    this.buf = b;
-    this.view = new DataView(b.buffer, b.byteOffset, b.length);
+    this.setBuffer(b);
   }
 
   /** A top-level value of the body: a tag, then `fields` (an array) as the next one. */
@@ -143,7 +208,10 @@ export class Writer {
       for (let i = 0; i < n; i++) {
         const key = keys[i]!;
         let next: Shape | undefined = node.next.get(key);
-        if (next === undefined) node.next.set(key, (next = new Shape()));
+        if (next === undefined) {
+          node.next.set(key, (next = new Shape()));
+          this.shapeNodes++;
+        }
         node = next;
       }
       shape = node;

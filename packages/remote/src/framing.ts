@@ -1,5 +1,6 @@
 // Length-prefixed frames: a u32 (big-endian) byte count, then that many bytes (one message, a
-// snapshot). The reader keeps the chunks it got and joins them once per complete frame, so a
+// snapshot). A message is encoded with room for its prefix at the front (MessageCodec's
+// `reserve`), so a frame goes out as one buffer, without a copy. The reader keeps the chunks it got and joins them once per complete frame, so a
 // 50 MB message costs one copy, not one per chunk; a frame inside a single chunk costs none.
 
 import { ProtocolError } from "./errors.js";
@@ -9,12 +10,14 @@ export const PREFIX_BYTES = 4;
 export const DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 const U32_MAX = 0xffff_ffff;
 
-/** The prefix and the message, ready to write. */
-export function frame(message: Uint8Array): [Uint8Array, Uint8Array] {
-  if (message.length > U32_MAX) throw new ProtocolError(`a message of ${message.length} bytes is too large to send (at most ${U32_MAX})`);
-  const prefix = Buffer.allocUnsafe(PREFIX_BYTES);
-  prefix.writeUInt32BE(message.length, 0);
-  return [prefix, message];
+/** Fills in the length prefix of a frame whose first PREFIX_BYTES bytes were left free. */
+export function setFramePrefix(framed: Uint8Array): void {
+  const length = framed.length - PREFIX_BYTES;
+  if (length > U32_MAX) throw new ProtocolError(`a message of ${length} bytes is too large to send (at most ${U32_MAX})`);
+  framed[0] = length >>> 24;
+  framed[1] = (length >>> 16) & 0xff;
+  framed[2] = (length >>> 8) & 0xff;
+  framed[3] = length & 0xff;
 }
 
 export class FrameReader {

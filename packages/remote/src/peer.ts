@@ -12,10 +12,10 @@
 //   either way       report text (a failed reference call nobody awaited), fatal text
 
 import { hostname } from "node:os";
-import { decodeGraph, decodeSnapshot, defaultHandlers, dumps, SerializeError, type HandlerRegistry, type SerializableModules } from "@spickle/pickle";
+import { defaultHandlers, MessageCodec, SerializeError, type SerializableModules } from "@spickle/pickle";
 import { challenge, proof, verifyProof } from "./auth.js";
 import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.js";
-import { frame, FrameReader } from "./framing.js";
+import { FrameReader, PREFIX_BYTES, setFramePrefix } from "./framing.js";
 import { ModuleExchange } from "./modules.js";
 import { pendingReferenceCall, ReferenceTable, type PendingReferenceCall } from "./references.js";
 import { mapRestoredFrames, rememberRemoteStack, userFrames } from "./stacks.js";
@@ -70,14 +70,14 @@ export class Peer {
   private readonly reader: FrameReader;
   private readonly modules: ModuleExchange;
   private readonly references: ReferenceTable;
-  private readonly handlers: HandlerRegistry;
+  /** This connection's messages: encoder, decoder and buffer kept from one message to the next;
+   * its key signs and verifies them (the caller may drop an optional key in the handshake). */
+  private readonly codec: MessageCodec;
   private readonly calls = new Map<number, PendingCall>();
   private readonly referenceCalls = new Map<number, PendingReferenceCall>();
   private nextCall = 0;
   private nextReferenceCall = 0;
   private myChallenge: Uint8Array | null = null;
-  /** The key this connection signs and verifies with (the caller may drop an optional one). */
-  private key: Uint8Array | null;
   /** Why the connection closed (set once). */
   private reason: string | undefined;
   /** The protocol failure this side closed the connection for, if it did. */
@@ -96,11 +96,15 @@ export class Peer {
     private readonly transport: Transport,
     private readonly options: PeerOptions,
   ) {
-    this.key = options.key;
     this.reader = new FrameReader(options.maxMessageBytes);
     this.modules = new ModuleExchange(options.role);
     this.references = new ReferenceTable((id, method, args) => this.callReference(id, method, args));
-    this.handlers = defaultHandlers.with([this.modules.handler, this.references.handler]);
+    this.codec = new MessageCodec({
+      key: options.key,
+      handlers: defaultHandlers.with([this.modules.handler, this.references.handler]),
+      serializableModules: options.serializableModules,
+      reserve: PREFIX_BYTES,
+    });
     this.peerName = options.role === "caller" ? "the worker" : "the caller";
     this.ready = new Promise((resolve, reject) => (this.handshakeDone = { resolve, reject }));
     this.ready.catch(() => {}); // the failure also reaches whoever awaits `ready`
@@ -291,14 +295,10 @@ export class Peer {
   // -------------------------------------------------------------------------------------------
   // Messages.
 
+  /** A message in a frame: the frame prefix, then the snapshot (header `t` and `id`). */
   private encode(t: string, id: number | undefined, body: unknown): Uint8Array {
     try {
-      const bytes = dumps(body, {
-        header: id === undefined ? { t } : { t, id },
-        key: this.key,
-        serializableModules: this.options.serializableModules,
-        handlers: this.handlers,
-      });
+      const bytes = this.codec.encode(id === undefined ? { t } : { t, id }, body);
       this.modules.sent();
       return bytes;
     } catch (error) {
@@ -308,7 +308,7 @@ export class Peer {
   }
 
   private decode(body: Uint8Array): unknown {
-    return decodeGraph(body, { handlers: this.handlers, allowCode: this.state === "open" });
+    return this.codec.decode(body, { allowCode: this.state === "open" });
   }
 
   /** Encodes and writes; `thrown` encodes `body` as a thrown value. */
@@ -317,11 +317,11 @@ export class Peer {
     this.write(thrown ? this.encodeThrown(t as "error" | "referror", id!, body) : this.encode(t, id, body));
   }
 
-  private write(bytes: Uint8Array): void {
+  /** Writes a message from encode(): its frame prefix is filled in here. */
+  private write(framed: Uint8Array): void {
     if (this.state === "closed") return;
-    const [prefix, message] = frame(bytes);
-    // Small messages go out as one chunk (one write on a pipe).
-    this.transport.write(message.length < 65536 ? [Buffer.concat([prefix, message])] : [prefix, message]);
+    setFramePrefix(framed);
+    this.transport.write([framed]);
   }
 
   private onData(chunk: Buffer): void {
@@ -346,8 +346,8 @@ export class Peer {
     let body: Uint8Array;
     try {
       // The caller reads the worker's handshake unverified: the worker's proof authenticates it.
-      const key = this.state === "handshake" && this.options.role === "caller" ? null : this.key;
-      ({ header, body } = decodeSnapshot(bytes, { key }));
+      const key = this.state === "handshake" && this.options.role === "caller" ? null : this.codec.key;
+      ({ header, body } = this.codec.open(bytes, key));
     } catch (error) {
       this.fail(this.state === "handshake" ? `handshake failed: ${messageOf(error)}` : `malformed message: ${messageOf(error)}`);
       return;
@@ -418,7 +418,7 @@ export class Peer {
 
   /** The worker speaks first. */
   private sendHello(): void {
-    this.myChallenge = this.key === null ? null : challenge();
+    this.myChallenge = this.codec.key === null ? null : challenge();
     this.writeHandshake("hello", { protocol: PROTOCOL_VERSION, worker: `pid ${process.pid} on ${hostName()}`, challenge: this.myChallenge });
   }
 
@@ -444,12 +444,12 @@ export class Peer {
         if (body.protocol !== PROTOCOL_VERSION) return this.fail(`the worker speaks protocol ${String(body.protocol)}, this side ${PROTOCOL_VERSION}`);
         if (typeof body.worker === "string") this.peerName = `the worker (${body.worker})`;
         const theirs = body.challenge;
-        if (this.key === null && theirs != null) return this.fail("the worker requires a key: set SPICKLE_KEY (or the key option) to the worker's key");
-        if (this.key !== null && !(theirs instanceof Uint8Array)) {
+        if (this.codec.key === null && theirs != null) return this.fail("the worker requires a key: set SPICKLE_KEY (or the key option) to the worker's key");
+        if (this.codec.key !== null && !(theirs instanceof Uint8Array)) {
           if (this.options.keyRequired !== false) return this.fail("the worker does not authenticate (it has no key) but this side has one");
-          this.key = null;
+          this.codec.key = null;
         }
-        const key = this.key;
+        const key = this.codec.key;
         this.myChallenge = key === null ? null : challenge();
         this.writeHandshake("hello", {
           protocol: PROTOCOL_VERSION,
@@ -459,12 +459,12 @@ export class Peer {
         return;
       }
       if (t === "ready") {
-        if (this.key !== null && !verifyProof(this.key, "worker", this.myChallenge!, body.proof)) return this.fail("authentication failed: the worker's proof is wrong");
+        if (this.codec.key !== null && !verifyProof(this.codec.key, "worker", this.myChallenge!, body.proof)) return this.fail("authentication failed: the worker's proof is wrong");
         this.open();
         return;
       }
     } else if (t === "hello") {
-      const key = this.key;
+      const key = this.codec.key;
       if (body.protocol !== PROTOCOL_VERSION) return this.fail(`the caller speaks protocol ${String(body.protocol)}, this worker ${PROTOCOL_VERSION}`);
       if (key !== null && !verifyProof(key, "caller", this.myChallenge!, body.proof)) return this.fail("authentication failed: wrong key");
       const theirs = body.challenge;

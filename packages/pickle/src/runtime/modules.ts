@@ -31,20 +31,34 @@ export interface ModuleLoadOptions {
 
 interface DumpState {
   byValue: (id: string) => boolean;
-  /** `record\0name` pairs already written. */
+  /** Bindings already written, per module record. */
   written: Map<ModuleRecord, Set<string>>;
+  /** Whether each module met goes by value (also the snapshot header's module table). */
   modules: Map<ModuleRecord, boolean>;
+  /** The graph of the encoder this state is for (a reused encoder starts each graph afresh). */
+  generation: number | undefined;
+  /** Made by prepareModuleDump: the options stay, and so do the by-value answers. */
+  prepared: boolean;
 }
 
 interface LoadState {
   mode: ModuleMode;
-  fresh: WeakSet<ModuleRecord>;
+  /** Module instances this load writes binding values into. */
+  fresh: Set<ModuleRecord>;
+  generation: number | undefined;
 }
 
-let pendingDump: ModuleDumpOptions | undefined;
+/** The options of the dumps call running, and the modules it met (made on the first one). */
+interface PendingDump {
+  options: ModuleDumpOptions;
+  met: Map<ModuleRecord, boolean> | undefined;
+}
+
+let pendingDump: PendingDump | undefined;
 let pendingLoad: ModuleLoadOptions | undefined;
 const dumpStates = new WeakMap<object, DumpState>();
 const loadStates = new WeakMap<object, LoadState>();
+const NO_MODULES: ModuleTableEntry[] = [];
 
 /** The module table of a snapshot header: every compiled module a snapshot's functions come from. */
 export interface ModuleTableEntry {
@@ -57,11 +71,12 @@ export interface ModuleTableEntry {
  * encode met (for the snapshot header). */
 export function withDumpOptions<T>(options: ModuleDumpOptions, fn: () => T): { result: T; modules: ModuleTableEntry[] } {
   const previous = pendingDump;
-  const met = new Map<ModuleRecord, boolean>();
-  pendingDump = { ...options, met } as ModuleDumpOptions;
+  const pending: PendingDump = { options, met: undefined };
+  pendingDump = pending;
   try {
     const result = fn();
-    return { result, modules: [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue })) };
+    const met = pending.met;
+    return { result, modules: met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue })) };
   } finally {
     pendingDump = previous;
   }
@@ -78,6 +93,12 @@ export function withLoadOptions<T>(options: ModuleLoadOptions, fn: () => T): T {
   }
 }
 
+/** Gives a reused encoder its module options once, for every graph it writes (the alternative,
+ * withDumpOptions around each encode, costs more than a small message's whole encode). */
+export function prepareModuleDump(ctx: EncodeContext, options: ModuleDumpOptions): void {
+  dumpStates.set(ctx, { byValue: predicate(options.serializableModules), written: new Map(), modules: new Map(), generation: ctx.generation, prepared: true });
+}
+
 function predicate(option: SerializableModules | undefined): (id: string) => boolean {
   if (option === undefined || option === true) return () => true;
   if (option === false) return () => false;
@@ -88,10 +109,14 @@ function predicate(option: SerializableModules | undefined): (id: string) => boo
 
 function dumpState(ctx: EncodeContext): DumpState {
   let s = dumpStates.get(ctx);
-  if (s === undefined) {
-    const met = (pendingDump as { met?: Map<ModuleRecord, boolean> } | undefined)?.met;
-    s = { byValue: predicate(pendingDump?.serializableModules), written: new Map(), modules: met ?? new Map() };
+  if (s === undefined || (s.generation !== ctx.generation && !s.prepared)) {
+    const pending = pendingDump;
+    const modules = pending === undefined ? new Map<ModuleRecord, boolean>() : (pending.met ??= new Map());
+    s = { byValue: predicate(pending?.options.serializableModules), written: new Map(), modules, generation: ctx.generation, prepared: false };
     dumpStates.set(ctx, s);
+  } else if (s.generation !== ctx.generation) {
+    s.generation = ctx.generation;
+    if (s.written.size > 0) s.written.clear();
   }
   return s;
 }
@@ -99,8 +124,13 @@ function dumpState(ctx: EncodeContext): DumpState {
 function loadState(ctx: DecodeContext): LoadState {
   let s = loadStates.get(ctx);
   if (s === undefined) {
-    s = { mode: pendingLoad?.modules ?? "live", fresh: new WeakSet() };
+    s = { mode: pendingLoad?.modules ?? "live", fresh: new Set(), generation: ctx.generation };
     loadStates.set(ctx, s);
+  } else if (s.generation !== ctx.generation) {
+    // A reused decoder's next graph.
+    s.generation = ctx.generation;
+    s.mode = pendingLoad?.modules ?? "live";
+    if (s.fresh.size > 0) s.fresh.clear();
   }
   return s;
 }

@@ -1,0 +1,155 @@
+// Messages: a connection's many small snapshots, made cheaply. Each message is an ordinary
+// snapshot (decodeSnapshot reads it: magic, version, header, body, CRC-32, HMAC when signed)
+// whose header holds only what the caller gives — a message type and a call id, say — without
+// the spickle and Node versions or a creation time (a connection states those once, in its
+// handshake; a clock read and a header map per message cost more than a small body).
+//
+// A codec belongs to one connection and keeps, from one message to the next, what `dumps` and
+// `loads` build and drop per call: the encoder and decoder (memo, stacks, handler registry), the
+// module options, and the writer's buffer. A message is written into that one buffer — room for
+// the transport's frame prefix, the envelope, the body, the checksum and the signature — and
+// copied out once (a large one leaves without a copy).
+
+import { Decoder, type DecodeOptions } from "./decoder.js";
+import { Encoder, type EncodeOptions } from "./encoder.js";
+import { crc32 } from "./crc32.js";
+import { prepareModuleDump, type ModuleDumpOptions } from "./runtime/modules.js";
+import { FLAG_SIGNED, FORMAT_VERSION, hmac, keyOf, MAC_LENGTH, MAGIC, parseHeader, PREFIX, verifyWith, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
+import { Writer } from "./writer.js";
+
+export interface MessageCodecOptions extends Omit<EncodeOptions, "onProgress">, Pick<DecodeOptions, "table">, SnapshotKeyOptions, ModuleDumpOptions {
+  /** Bytes left free at the start of every encoded message, for the transport's frame prefix. */
+  reserve?: number;
+}
+
+/** A message header: a few fields of short strings and numbers. */
+export type MessageHeader = Readonly<Record<string, string | number | boolean | null>>;
+
+/** Messages of at least this many bytes leave in the writer's own buffer rather than a copy. */
+const HAND_OVER = 64 * 1024;
+/** Room for the body's array header: written last, right before the body (1, 3 or 5 bytes). */
+const ARRAY_HEADER_ROOM = 5;
+
+export class MessageCodec {
+  /** The HMAC key messages are signed with, and that open() verifies by default; null: none. */
+  key: Uint8Array | null;
+  private readonly reserve: number;
+  private readonly encoder: Encoder;
+  private readonly decoder: Decoder;
+  private readonly writer = new Writer(true);
+  /** Set while encoding or decoding: a message encoded or decoded meanwhile (from a handler, or
+   * code a decode runs) gets a codec of its own rather than the state in use. */
+  private encoding = false;
+  private decoding = false;
+
+  constructor(private readonly options: MessageCodecOptions = {}) {
+    this.key = keyOf(options) ?? null;
+    this.reserve = options.reserve ?? 0;
+    this.encoder = new Encoder(options);
+    this.decoder = new Decoder({ table: options.table, handlers: options.handlers });
+    prepareModuleDump(this.encoder, options);
+  }
+
+  /** The snapshot of `value` with this header (after `reserve` free bytes). Values that cannot
+   * be pickled throw a SerializeError, as with dumps. */
+  encode(header: MessageHeader, value: unknown): Uint8Array {
+    if (this.encoding) return this.spare().encode(header, value);
+    this.encoding = true;
+    try {
+      return this.write(header, value);
+    } finally {
+      this.encoding = false;
+    }
+  }
+
+  private spare(): MessageCodec {
+    const c = new MessageCodec(this.options);
+    c.key = this.key;
+    return c;
+  }
+
+  private write(header: MessageHeader, value: unknown): Uint8Array {
+    const w = this.writer;
+    const reserve = this.reserve;
+    w.begin(reserve + PREFIX);
+    writeHeader(w, header);
+    const headerEnd = w.pos;
+    const itemsStart = headerEnd + 8 + ARRAY_HEADER_ROOM;
+    w.begin(itemsStart);
+    this.encoder.write(value, w);
+    const bodyEnd = w.pos;
+    const key = this.key;
+    w.ensure(4 + MAC_LENGTH);
+    const buf = w.bytes;
+    // The array header is known now: move what comes before the body up against it.
+    const n = w.length;
+    const arrayHeader = n < 0x10 ? 1 : n < 0x10000 ? 3 : 5;
+    const shift = ARRAY_HEADER_ROOM - arrayHeader;
+    if (shift > 0) buf.copyWithin(shift, 0, headerEnd + 8);
+    const start = shift;
+    const at = start + reserve;
+    buf[at] = MAGIC[0]!;
+    buf[at + 1] = MAGIC[1]!;
+    buf[at + 2] = MAGIC[2]!;
+    buf[at + 3] = MAGIC[3]!;
+    buf.writeUInt16BE(FORMAT_VERSION, at + 4);
+    buf[at + 6] = key === null ? 0 : FLAG_SIGNED;
+    buf[at + 7] = 0;
+    buf.writeUInt32BE(headerEnd - reserve - PREFIX, at + 8);
+    const bodyStart = itemsStart - arrayHeader;
+    buf.writeUInt32BE(Math.floor((bodyEnd - bodyStart) / 2 ** 32), bodyStart - 8);
+    buf.writeUInt32BE((bodyEnd - bodyStart) >>> 0, bodyStart - 4);
+    if (arrayHeader === 1) buf[bodyStart] = 0x90 | n;
+    else if (arrayHeader === 3) {
+      buf[bodyStart] = 0xdc;
+      buf.writeUInt16BE(n, bodyStart + 1);
+    } else {
+      buf[bodyStart] = 0xdd;
+      buf.writeUInt32BE(n, bodyStart + 1);
+    }
+    buf.writeUInt32BE(crc32(buf.subarray(at, bodyEnd)), bodyEnd);
+    let end = bodyEnd + 4;
+    if (key !== null) {
+      buf.set(hmac(key, buf.subarray(at, end)), end);
+      end += MAC_LENGTH;
+    }
+    if (end - start >= HAND_OVER) return w.take().subarray(start, end);
+    const out = Buffer.allocUnsafe(end - start);
+    buf.copy(out, 0, start, end);
+    return out;
+  }
+
+  /** Checks a message — length, checksum, and with a key the signature (`key` defaults to the
+   * codec's; null reads an unsigned message) — and returns its header and body. */
+  open(bytes: Uint8Array, key: Uint8Array | null = this.key): SnapshotParts {
+    const l = verifyWith(bytes, key ?? undefined);
+    return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd) };
+  }
+
+  /** Decodes a body from open(). `allowCode: false` refuses a body that carries code. */
+  decode(body: Uint8Array, options: { allowCode?: boolean } = {}): unknown {
+    if (this.decoding) return this.spare().decode(body, options);
+    const d = this.decoder;
+    d.allowCode = options.allowCode ?? true;
+    this.decoding = true;
+    try {
+      return d.decodeBytes(body);
+    } finally {
+      this.decoding = false;
+    }
+  }
+}
+
+/** The header as a msgpack map (read back by the snapshot reader). */
+function writeHeader(w: Writer, header: MessageHeader): void {
+  const keys = Object.keys(header);
+  w.mapHeader(keys.length);
+  for (const k of keys) {
+    w.string(k);
+    const v = header[k];
+    if (typeof v === "string") w.string(v);
+    else if (typeof v === "number") w.number(v);
+    else if (typeof v === "boolean" || v === null) w.value(v);
+    else throw new TypeError(`message header field ${k} must be a string, number, boolean or null`);
+  }
+}
