@@ -1,8 +1,20 @@
-// CRC-32 (IEEE, as zip/zlib). Node >= 20.15 ships zlib.crc32 in C++; older runtimes use the
-// table-driven fallback below (slicing-by-4 would be faster, but this path is only a fallback).
-import * as zlib from "node:zlib";
+// CRC-32 (IEEE, as zip/zlib). Node >= 20.15 ships zlib.crc32 in C++, used for large inputs; small
+// ones (and older runtimes) use the table-driven code below, so that checking a small snapshot
+// does not load node:zlib and the stream modules it pulls in (about 1-2 ms of a start).
+import { createRequire } from "node:module";
 
-const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+type NativeCrc = (data: Uint8Array, value?: number) => number;
+let native: NativeCrc | null | undefined;
+function nativeCrc(): NativeCrc | null {
+  if (native === undefined) {
+    const zlib = createRequire(import.meta.url)("node:zlib") as { crc32?: NativeCrc };
+    native = zlib.crc32 ?? null;
+  }
+  return native;
+}
+
+/** Below this many bytes the table is as fast as a call into C++. */
+const NATIVE_FROM = 64 * 1024;
 
 let table: Uint32Array | undefined;
 function makeTable(): Uint32Array {
@@ -17,7 +29,8 @@ function makeTable(): Uint32Array {
 
 /** CRC-32 of `data`, continuing from `crc` (0 to start). Unsigned 32-bit result. */
 export function crc32(data: Uint8Array, crc = 0): number {
-  if (native !== undefined) return native(data, crc) >>> 0;
+  const fast = data.length >= NATIVE_FROM ? nativeCrc() : null;
+  if (fast !== null) return fast(data, crc) >>> 0;
   return crc32Js(data, crc);
 }
 

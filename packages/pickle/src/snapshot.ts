@@ -8,13 +8,18 @@
 //
 // All integers big-endian. A key (option or SPICKLE_KEY) signs on write; on read a key makes an
 // unsigned or wrongly signed snapshot a SnapshotError before the header is even parsed.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as pathModule from "node:path";
-import { Packr } from "msgpackr";
+import { Packr } from "msgpackr/pack";
 import { crc32 } from "./crc32.js";
 import { SnapshotError } from "./errors.js";
+
+/** node:crypto, loaded when a key is used (a start that signs nothing does not pay for it). */
+let cryptoModule: typeof import("node:crypto") | undefined;
+function crypto(): typeof import("node:crypto") {
+  return (cryptoModule ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto"));
+}
 
 export const FORMAT_VERSION = 1;
 /** "SPKL" */
@@ -45,7 +50,7 @@ export function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | und
 }
 
 export function hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return createHmac("sha256", key).update(data).digest();
+  return crypto().createHmac("sha256", key).update(data).digest();
 }
 
 /** Builds snapshot bytes. The header gets `spickle`, `node` and `created` unless given. */
@@ -113,7 +118,7 @@ export function verifyWith(bytes: Uint8Array, key: Uint8Array | undefined): Layo
   if (key !== undefined) {
     if (!signed) throw new SnapshotError("snapshot is unsigned but a key is set");
     const mac = hmac(key, bytes.subarray(0, bodyEnd + 4));
-    if (!timingSafeEqual(mac, bytes.subarray(bodyEnd + 4))) throw new SnapshotError("signature mismatch (wrong key or tampered snapshot)");
+    if (!crypto().timingSafeEqual(mac, bytes.subarray(bodyEnd + 4))) throw new SnapshotError("signature mismatch (wrong key or tampered snapshot)");
   }
   return { headerStart: PREFIX, headerEnd, bodyStart: headerEnd + 8, bodyEnd };
 }

@@ -4,8 +4,7 @@
 // challenge and proves it holds the key by returning HMAC(key, role label + challenge). A
 // recorded session cannot be replayed, and a side without the key gets nowhere.
 
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { isIP } from "node:net";
+import { crypto, net } from "./builtins.js";
 
 export type Key = string | Uint8Array;
 
@@ -17,26 +16,26 @@ export function resolveKey(option: Key | null | undefined): Uint8Array | null {
 }
 
 export function challenge(): Uint8Array {
-  return randomBytes(32);
+  return crypto().randomBytes(32);
 }
 
 /** Who proves: the labels keep a proof of one side from being reflected as the other's. */
 export type ProofRole = "caller" | "worker";
 
 export function proof(key: Uint8Array, role: ProofRole, challengeBytes: Uint8Array): Uint8Array {
-  return createHmac("sha256", key).update(`spickle-remote ${role}\0`).update(challengeBytes).digest();
+  return crypto().createHmac("sha256", key).update(`spickle-remote ${role}\0`).update(challengeBytes).digest();
 }
 
 export function verifyProof(key: Uint8Array, role: ProofRole, challengeBytes: Uint8Array, given: unknown): boolean {
   if (!(given instanceof Uint8Array)) return false;
   const expected = proof(key, role, challengeBytes);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return given.length === expected.length && crypto().timingSafeEqual(given, expected);
 }
 
 /** Whether `host` names this machine only (a listener there is unreachable from others). */
 export function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
-  const version = isIP(host);
+  const version = net().isIP(host);
   if (version === 4) return host.startsWith("127.");
   if (version === 6) return host === "::1" || /^::ffff:127\./i.test(host);
   return false;

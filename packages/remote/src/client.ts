@@ -2,8 +2,8 @@
 // `spickle worker --stdio`, or `ssh host spickle worker --stdio`), a TCP address, or any duplex
 // stream — and `remoteMethod(conn, fn)`, an async function that runs `fn` on the worker.
 
-import { spawn, type ChildProcess } from "node:child_process";
-import { connect as connectTcp } from "node:net";
+import type { ChildProcess } from "node:child_process";
+import { childProcess, net } from "./builtins.js";
 import type { Duplex, Readable } from "node:stream";
 import type { SerializableModules } from "@spickle/pickle";
 import { resolveKey, type Key } from "./auth.js";
@@ -165,7 +165,7 @@ async function open(target: ConnectTarget): Promise<Opened> {
 function openCommand(target: CommandTarget): Opened {
   const [program, ...args] = target.command;
   if (program === undefined) throw new TypeError("connect: the command is empty");
-  const child: ChildProcess = spawn(program, args, {
+  const child: ChildProcess = childProcess().spawn(program, args, {
     cwd: target.cwd,
     env: target.env,
     stdio: ["pipe", "pipe", target.stderr ?? "inherit"],
@@ -199,7 +199,7 @@ function openCommand(target: CommandTarget): Opened {
 }
 
 async function openTcp(target: TcpTarget): Promise<Opened> {
-  const socket = connectTcp({ host: target.host, port: target.port });
+  const socket = net().connect({ host: target.host, port: target.port });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("error", (error) => reject(new RemoteConnectionError(`spickle remote: cannot connect to ${target.host}:${target.port}: ${error.message}`)));

@@ -3,7 +3,8 @@
 // plain and async functions are called and awaited, compiled generator functions run as the main
 // tasklet of their own scheduler (they may use channels, sleep, io…). Calls overlap freely.
 
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import type { AddressInfo, Server, Socket } from "node:net";
+import { net } from "./builtins.js";
 import type { Duplex } from "node:stream";
 import { isCompiledGeneratorFunction, Scheduler } from "@spickle/runtime";
 import type { SerializableModules } from "@spickle/pickle";
@@ -149,7 +150,7 @@ export async function listen(options: ListenOptions): Promise<WorkerServer> {
   }
   const log = options.log ?? logToStderr;
   const peers = new Set<Peer>();
-  const server: Server = createServer((socket: Socket) => {
+  const server: Server = net().createServer((socket: Socket) => {
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
     const peer = serve(streamTransport(socket), { ...options, key, log });
     peers.add(peer);

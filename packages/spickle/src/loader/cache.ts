@@ -1,25 +1,21 @@
 // On-disk cache of compiled modules.
 //
-// Layout: `<cache dir>/<key[0..2]>/<key>.mjs`, where key = sha256 over (cache format, compiler
-// fingerprint, module id, filename, source). Each entry is one line of header
-// `//spickle-cache:<format>:<sha256 of the body>` followed by the compiled code (which carries its
+// Layout: `<cache dir>/<key[0..2]>/<key>.mjs`, where key = a content hash (hash.ts) over (cache
+// format, compiler fingerprint, module id, filename, source). Each entry is one line of header
+// `//spickle-cache:<format>:<hash of the body>` followed by the compiled code (which carries its
 // inline source map). An entry whose header or body hash does not match is treated as a miss and
 // rewritten. Writes go to a temporary file in the same folder, then rename: readers never see a
 // half-written entry. Entries are never deleted by the loader (delete the folder to clear it).
 
-import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { contentHash } from "./hash.js";
 import { cacheDirFor, moduleIdOf, projectRootOf } from "./project.js";
 
 /** Bump when the entry layout or the loader's post-processing of compiled code changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 const HEADER_PREFIX = `//spickle-cache:${CACHE_FORMAT}:`;
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 export interface CacheKeyParts {
   fingerprint: string;
@@ -29,10 +25,7 @@ export interface CacheKeyParts {
 }
 
 export function cacheKey(parts: CacheKeyParts): string {
-  return createHash("sha256")
-    .update(`spickle-cache ${CACHE_FORMAT}\0${parts.fingerprint}\0${parts.moduleId}\0${parts.filename}\0`)
-    .update(sha256(parts.source))
-    .digest("hex");
+  return contentHash(`spickle-cache ${CACHE_FORMAT}\0${parts.fingerprint}\0${parts.moduleId}\0${parts.filename}\0${contentHash(parts.source)}`);
 }
 
 export function cacheEntryPath(cacheDir: string, key: string): string {
@@ -72,20 +65,22 @@ export function readCacheEntry(path: string): string | undefined {
   if (newline < 0) return undefined;
   const expected = text.slice(HEADER_PREFIX.length, newline);
   const body = text.slice(newline + 1);
-  return sha256(body) === expected ? body : undefined;
+  return contentHash(body) === expected ? body : undefined;
 }
 
 /** Writes `code` at `path` atomically (temporary file + rename). Throws on I/O errors. */
 export function writeCacheEntry(path: string, code: string): void {
-  writeFileAtomic(path, `${HEADER_PREFIX}${sha256(code)}\n${code}`);
+  writeFileAtomic(path, `${HEADER_PREFIX}${contentHash(code)}\n${code}`);
 }
+
+let temporaries = 0;
 
 /** Writes `text` at `path` through a temporary file in the same folder and a rename: readers
  * see the old file or the new one, never half of one. Throws on I/O errors. */
 export function writeFileAtomic(path: string, text: string): void {
   const dir = join(path, "..");
   mkdirSync(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const temp = `${path}.${process.pid}.${(temporaries++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   try {
     writeFileSync(temp, text);
     renameSync(temp, path);

@@ -5,10 +5,10 @@
 // module (its `dist/` once built) — but type declarations and source maps, which do not change
 // what the compiler does (skipping them keeps the stat calls of every start to a quarter).
 
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { contentHash } from "./hash.js";
 import { packageDirOf } from "./project.js";
 
 /** Files of a built package that do not run: `.d.ts` (and `.d.mts`, `.d.cts`), `.map`. */
@@ -39,23 +39,20 @@ function listFiles(dir: string, prefix: string, out: string[]): void {
 export function compilerFingerprint(entryUrl: string): string {
   const entryFile = fileURLToPath(entryUrl);
   const codeDir = dirname(entryFile);
-  const hash = createHash("sha256");
-  hash.update(`entry\0${entryFile}\0`);
+  const parts = [`entry\0${entryFile}`];
   try {
-    hash.update(readFileSync(entryFile));
+    parts.push(readFileSync(entryFile, "utf8"));
   } catch {
     // unreadable entry: the import will report it
   }
   const pkgDir = packageDirOf(codeDir);
   if (pkgDir !== undefined) {
     try {
-      hash.update(readFileSync(join(pkgDir, "package.json")));
+      parts.push(readFileSync(join(pkgDir, "package.json"), "utf8"));
     } catch {
       // no readable package.json: the file listing alone identifies the compiler
     }
   }
-  const files: string[] = [];
-  listFiles(codeDir, "", files);
-  hash.update(files.join("\n"));
-  return hash.digest("hex").slice(0, 32);
+  listFiles(codeDir, "", parts);
+  return contentHash(parts.join("\n"));
 }

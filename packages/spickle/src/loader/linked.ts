@@ -10,7 +10,7 @@
 //   resolve (./linked-meta.ts) — as many characters, so the inline source map still holds;
 // - on line 1, in front of the code, a header (what it was linked from) and the declarations of
 //   `$spickleM`.
-// It lives at `<cache dir>/linked/<xx>/<sha256(filename, module id)>.mjs`, one per module, and is
+// It lives at `<cache dir>/linked/<xx>/<contentHash(filename, module id)>.mjs`, one per module, and is
 // rewritten when its header no longer matches (the source, the compiler or a resolution changed).
 //
 // Anything this cannot do exactly as the hooks would is left to the hooks: a module not yet
@@ -22,7 +22,8 @@ import { readFileSync, realpathSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cacheSlotOf, readCacheEntry, sha256, writeFileAtomic, type CacheSlot } from "./cache.js";
+import { cacheSlotOf, readCacheEntry, writeFileAtomic, type CacheSlot } from "./cache.js";
+import { contentHash } from "./hash.js";
 import { debug } from "./debug.js";
 import { compilerFingerprint } from "./fingerprint.js";
 import { cacheDirFor, moduleIdOf, projectRootOf } from "./project.js";
@@ -67,7 +68,7 @@ interface LinkHeader {
   /** The URL of the import.meta helper. */
   meta: string;
   deps: Dependency[];
-  /** sha256 of the text after the header. */
+  /** Content hash of the text after the header. */
   body: string;
 }
 
@@ -116,10 +117,10 @@ async function linkGraph(entry: string, context: LinkContext): Promise<string> {
   return pathToFileURL(linkedPathOf(entry, context)).href;
 }
 
-/** `<cache dir>/linked/<xx>/<sha256(filename, module id)>.mjs`. */
+/** `<cache dir>/linked/<xx>/<hash of (filename, module id)>.mjs`. */
 function linkedPathOf(filename: string, context: LinkContext): string {
   const root = projectRootOf(filename, context.fallbackRoot);
-  const name = sha256(`${filename}\0${moduleIdOf(filename, root)}`);
+  const name = contentHash(`${filename}\0${moduleIdOf(filename, root)}`);
   return join(cacheDirFor(root), "linked", name.slice(0, 2), `${name}.mjs`);
 }
 
@@ -183,7 +184,7 @@ function readLinkedHeader(path: string): LinkHeader | undefined {
   if (!text.startsWith(HEADER_PREFIX) || end < 0) return undefined;
   try {
     const header = JSON.parse(decodeURIComponent(text.slice(HEADER_PREFIX.length, end))) as LinkHeader;
-    return sha256(text.slice(end + HEADER_END.length)) === header.body && Array.isArray(header.deps) ? header : undefined;
+    return contentHash(text.slice(end + HEADER_END.length)) === header.body && Array.isArray(header.deps) ? header : undefined;
   } catch {
     return undefined;
   }
@@ -231,7 +232,7 @@ async function relink(path: string, filename: string, slot: CacheSlot, context: 
   if (code.startsWith("#!")) code = code.slice(code.indexOf("\n") < 0 ? code.length : code.indexOf("\n"));
   const url = pathToFileURL(filename).href;
   const body = `import{linkedMeta as $spickleL}from${JSON.stringify(META_HELPER)};function $spickleM(){return $spickleL(${JSON.stringify(url)})}${code}`;
-  const header: LinkHeader = { key: slot.key, url, meta: META_HELPER, deps, body: sha256(body) };
+  const header: LinkHeader = { key: slot.key, url, meta: META_HELPER, deps, body: contentHash(body) };
   writeFileAtomic(path, `${HEADER_PREFIX}${encodeURIComponent(JSON.stringify(header))}${HEADER_END}${body}`);
   debug(`link ${filename}`);
   return deps;
