@@ -45,12 +45,6 @@ export class ModuleExchange {
     this.sending.clear();
   }
 
-  /** The module info of a shared instance (for mapping stack frames of code rebuilt from it). */
-  infoOf(id: string, hashPrefix: string): ModuleInfo | undefined {
-    for (const record of this.shared.values()) if (record.id === id && record.hash.startsWith(hashPrefix)) return record.info;
-    return undefined;
-  }
-
   readonly handler: ObjectHandler<ModuleRecord> = {
     kind: "spickle.remote.module",
     claims: (value) => value instanceof ModuleRecord,

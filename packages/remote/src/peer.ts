@@ -18,7 +18,7 @@ import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.j
 import { FrameReader, PREFIX_BYTES, setFramePrefix } from "./framing.js";
 import { ModuleExchange } from "./modules.js";
 import { pendingReferenceCall, ReferenceTable, type PendingReferenceCall } from "./references.js";
-import { mapRestoredFrames, rememberRemoteStack, userFrames } from "./stacks.js";
+import { rememberRemoteStack, userFrames } from "./stacks.js";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -170,11 +170,11 @@ export class Peer {
     else pending.reject(this.remoteError(value));
   }
 
-  /** A remote Error keeps its message; its stack, mapped to the caller's sources, is kept
-   * for withCallSite. */
+  /** A remote Error keeps its message; its stack (whose frames in restored code the worker's
+   * runtime already mapped to the original sources) is kept for withCallSite. */
   private remoteError(thrown: unknown): unknown {
     if (thrown instanceof Error) {
-      const stack = typeof thrown.stack === "string" ? mapRestoredFrames(thrown.stack, (id, hash) => this.modules.infoOf(id, hash)) : String(thrown);
+      const stack = typeof thrown.stack === "string" ? thrown.stack : String(thrown);
       rememberRemoteStack(thrown, stack, this.peerName);
     }
     return thrown;

@@ -1,13 +1,11 @@
 // Stacks of remote errors. The worker drops its own frames (the remote package, the runtime, the
-// pickler, Node's internals) before the error travels; the caller maps frames of code rebuilt
-// from a message (`spickle-restore:<id>#<hash>:line:col`, which Node does not source-map) back to
-// the caller's source files through the module's source map, and appends the result to the
-// stack of the call site.
+// pickler, Node's internals) before the error travels — frames of code rebuilt from a message are
+// already in the original sources (the runtime maps restored code) — and the caller appends the
+// result to the stack of the call site.
 
-import { createRequire, SourceMap } from "node:module";
+import { createRequire } from "node:module";
 import { dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ModuleInfo } from "@spickle/runtime";
 
 const require = createRequire(import.meta.url);
 /** Code folders (src/ or dist/) of the packages a worker's stack passes through between its loop
@@ -30,37 +28,6 @@ export function userFrames(stack: string): string {
     .split("\n")
     .filter((line) => !isOwnFrame(line))
     .join("\n");
-}
-
-const RESTORED_FRAME = /spickle-restore:(.+?)#([0-9a-f]+):(\d+):(\d+)/;
-
-/** `stack` with frames of rebuilt code mapped through `infoOf(id, hash prefix)`'s source map. */
-export function mapRestoredFrames(stack: string, infoOf: (id: string, hashPrefix: string) => ModuleInfo | undefined): string {
-  return stack
-    .split("\n")
-    .map((line) => mapFrame(line, infoOf))
-    .join("\n");
-}
-
-function mapFrame(line: string, infoOf: (id: string, hashPrefix: string) => ModuleInfo | undefined): string {
-  const m = RESTORED_FRAME.exec(line);
-  if (!m) return line;
-  const [, id, hash, row, column] = m;
-  const info = infoOf(id!, hash!);
-  if (info === undefined || !info.map) return line;
-  try {
-    const entry = new SourceMap(info.map as ConstructorParameters<typeof SourceMap>[0]).findEntry(Number(row) - 1, Number(column) - 1) as {
-      originalSource?: string;
-      originalLine?: number;
-      originalColumn?: number;
-    };
-    if (entry.originalLine === undefined || entry.originalSource === undefined) return line;
-    let file = info.url ?? entry.originalSource;
-    if (file.startsWith("file://")) file = fileURLToPath(file);
-    return line.replace(RESTORED_FRAME, `${file}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`);
-  } catch {
-    return line;
-  }
 }
 
 /** Errors that came from the other end: their remote stack, and from whom. */
