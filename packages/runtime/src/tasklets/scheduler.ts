@@ -17,7 +17,7 @@
 import { registerDataClass, TRANSIENT } from "../data.js";
 import { FRAME, resumeNext, type Frame } from "../generator.js";
 import { Op, PARK } from "./ops.js";
-import { active as activeBinding, NEXT, RETURN, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
+import { active as activeBinding, NEXT, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
 
 /** A module-local reference (an imported binding costs a cell load and a TDZ check per use). */
 const active = activeBinding;

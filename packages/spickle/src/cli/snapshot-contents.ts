@@ -26,7 +26,6 @@ const T_OBJECT = 17;
 const T_TYPED_ARRAY = 25;
 const T_ERROR = 28;
 const T_NUMBERS = 29;
-const DEFAULT_PROTO = 0;
 
 const TAG_TYPES: Record<number, string> = {
   [T_NEW_OBJECT]: "Object",
