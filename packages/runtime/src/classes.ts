@@ -1,15 +1,17 @@
 // Classes as data. Compiled code creates every class through a module-level factory
-// `function _C$factory($c, $heritage) { … return defineClass(class C extends $heritage {…}, _C$factory, $c, $privates) }`,
-// so a class reads as (class id, scope, heritage) and is re-created by calling its factory again.
-// Re-creation runs the class definition with RESTORE on: static field initializers and the
-// program's static blocks do not run (the snapshot supplies the static state).
+// `_C$factory(scope, heritage, computedKeys)` whose class body starts with
+// `static { defineClass(this, _C$factory, scope, details) }`, so a class reads as (class id, scope,
+// heritage, keys) and is re-created by calling its factory again. Re-creation runs the class
+// definition with RESTORE on: static field initializers and the program's static blocks do not run
+// (the snapshot supplies the static state).
 //
-// Instances are re-created without running constructors or field initializers: `construct` calls
-// the class with RESTORE on, and every compiled constructor returns at once (calling `super()` with
-// no arguments first when it is derived). That path is the only way to install `#private` names
-// on an object; their values are then written through accessors the compiler puts inside the class
-// body (`PrivateAccess`). Methods and accessors are known as (class, placement, key) so that they
-// travel by reference to their class, never copied: `super` keeps its home object.
+// Instances are re-created without running constructors or field initializers. Those that carry
+// `#private` names (the only state a plain object cannot be given) are made by `construct`, which
+// runs the construction path of the classes declaring them with RESTORE on: their constructors
+// return at once (after a bare `super()` when derived) and their field initializers are skipped;
+// the values are then written through accessors the compiler puts inside the class body
+// (`PrivateAccess`). Methods and accessors are known as (class, placement, key) so that they travel
+// by reference to their class, never copied: `super` keeps its home object.
 //
 // Unlike closures, classes and methods are registered in WeakMaps, not tagged with symbol-keyed
 // properties: classes are made rarely, and programs reflect on them (`Object.getOwnPropertySymbols`,

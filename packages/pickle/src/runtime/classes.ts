@@ -1,5 +1,5 @@
 // Classes made by compiled code, and what hangs off them, as snapshot data:
-//   - a class is (module, class id, scope, heritage) — re-made by its factory with RESTORE on, so
+//   - a class is (module, class id, heritage, computed keys, scope) — re-made by its factory with RESTORE on, so
 //     no static initializer or static block runs — then its static state (own properties and
 //     `#private` statics) is written into it;
 //   - its prototype is (class), its methods and accessors are (class, placement, key): code is

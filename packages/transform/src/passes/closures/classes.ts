@@ -9,7 +9,7 @@
 //
 // and its site calls `_C$factory(scope, <heritage>, [<computed keys>])`, so the heritage and the
 // members' computed keys are evaluated where the class was (and supplied by the snapshot when the
-// class is re-made). The leading static block tags the class and its methods before any static
+// class is re-made). The leading static block registers the class and its methods before any static
 // initializer runs, and hands the runtime accessors for the class's `#private` fields (only code
 // inside the class body can touch them).
 //
