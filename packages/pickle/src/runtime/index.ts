@@ -1,15 +1,17 @@
-// The runtime's kinds are built in: compiled generators and their frames, closures and bound
-// functions of compiled code, and the runtime's own
-// classes (serializable iterators, and later tasklets and channels) by reference to the
-// @spickle/runtime module, which every process that decodes a snapshot has loaded.
+// The runtime's kinds are built in: compiled generators and their frames, closures, bound
+// functions, classes, their prototypes, methods and instances of compiled code, module records,
+// and the runtime's own classes (serializable iterators, tasklets, channels) by reference to the
+// @spickle/runtime module, which every process that decodes a snapshot has loaded. Also here: the
+// handler for Node's EventEmitter once-wrappers (kinds/events.ts), a host kind that is a function.
 import * as runtime from "@spickle/runtime";
 import { defaultHandlers } from "../handlers.js";
 import { defaultReferenceTable } from "../reference-table.js";
 import { classHandler, instanceHandler, methodHandler, prototypeHandler } from "./classes.js";
+import { onceListenerHandler } from "../kinds/events.js";
 import { boundHandler, closureHandler } from "./functions.js";
 import { frameHandler, generatorHandler } from "./generators.js";
 import { moduleHandler } from "./modules.js";
 
 defaultHandlers.add(generatorHandler).add(frameHandler).add(classHandler).add(prototypeHandler).add(methodHandler)
-  .add(instanceHandler).add(closureHandler).add(boundHandler).add(moduleHandler);
+  .add(instanceHandler).add(closureHandler).add(onceListenerHandler).add(boundHandler).add(moduleHandler);
 defaultReferenceTable.addModule("@spickle/runtime", runtime);

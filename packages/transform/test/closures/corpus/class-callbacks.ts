@@ -118,6 +118,10 @@ const log = new Log();
 channel.on("message", log.write.bind(log));
 channel.send("boot");
 
+const startup = new EventEmitter();
+const startupLog = new Log();
+startup.once("ready", startupLog.write.bind(startupLog));
+
 export const cases: ClosureCase[] = [
   {
     name: "bound methods given to Array.prototype.map",
@@ -190,5 +194,13 @@ export const cases: ClosureCase[] = [
       m.onMessage((msg: string) => mine.push(msg.toUpperCase()));
       return [m.send("deploy"), m.send("rollback"), m.lines(), mine, channel instanceof EventEmitter, channel.listenerCount("message")];
     },
+  },
+  {
+    name: "EventEmitter once listener registered before the rebuild",
+    make: () => (line: string) => {
+      const fired = [startup.emit("ready", line), startup.emit("ready", `${line} again`)];
+      return [fired, startupLog.lines, startup.listenerCount("ready")];
+    },
+    use: (f) => f("up"),
   },
 ];
