@@ -244,6 +244,9 @@ describe("spickle resume", () => {
     expect(r.status).toBe(1);
     expect(lines(r.stderr)[0]).toBe("Error: value too large: 2");
     expect(r.stderr).toMatch(/fails\.ts:7:\d+/);
+    // the generator's frame is shown under its own name, as a native generator's is
+    expect(r.stderr).toMatch(/at fails \(.*fails\.ts:16:\d+\)/);
+    expect(r.stderr).not.toContain("$body");
   });
 
   it("continues when the program's source is gone (its modules travel by value)", () => {

@@ -60,8 +60,13 @@ export function userStack(error: Error): string {
   return stack
     .split("\n")
     .filter((line) => !isInternalFrame(line))
+    .map((line) => line.replace(GENERATOR_BODY_FRAME, "at $1$2 ("))
     .join("\n");
 }
+
+/** A frame in a compiled generator's body function (`_name$body`, `_name$body2`): shown under the
+ * generator's own name, as a native generator's frame is. */
+const GENERATOR_BODY_FRAME = /at ((?:[\w$]+\.)?)_([\w$]+?)\$body\d* \(/;
 
 /** A failed program's error as printed on stderr. */
 export function formatProgramError(error: unknown): string {
