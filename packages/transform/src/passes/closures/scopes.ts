@@ -62,8 +62,9 @@ export interface ScopeModel {
   closureParam: t.Identifier;
 }
 
-/** The unit whose code `path` belongs to (null: module code). */
-export function unitAt(model: ScopeModel, path: NodePath): Unit | null {
+/** The ancestors of `path` with the child each is reached from, innermost first — past the class
+ * of a computed member key (the key is evaluated where the class is made). */
+function* ancestors(path: NodePath): Generator<[NodePath, t.Node]> {
   let child = path.node;
   let inClassKey = false;
   for (let a = path.parentPath; a !== null; child = a.node, a = a.parentPath) {
@@ -72,8 +73,21 @@ export function unitAt(model: ScopeModel, path: NodePath): Unit | null {
       inClassKey = false;
       continue;
     }
+    yield [a, child];
+  }
+}
+
+/** Whether the code at `child` runs in the unit `unit` itself (not in a computed key, decorator or
+ * heritage, which are evaluated outside it). */
+function ownCode(unit: t.Node, child: t.Node): boolean {
+  return !isComputedKeyOf(unit, child) && !isDecorator(child) && !isHeritageOf(unit, child);
+}
+
+/** The unit whose code `path` belongs to (null: module code). */
+export function unitAt(model: ScopeModel, path: NodePath): Unit | null {
+  for (const [a, child] of ancestors(path)) {
     const unit = model.units.get(a.node);
-    if (unit !== undefined && !isComputedKeyOf(a.node, child) && !isDecorator(child) && !isHeritageOf(a.node, child)) return unit;
+    if (unit !== undefined && ownCode(a.node, child)) return unit;
   }
   return null;
 }
@@ -111,18 +125,11 @@ function inBody(unit: t.Node, child: t.Node): boolean {
 /** The innermost scope object whose region contains `path` (strictly: `path` itself, if a unit
  * or block, does not count). */
 export function innermost(model: ScopeModel, path: NodePath): ScopeObject | null {
-  let child = path.node;
-  let inClassKey = false;
-  for (let a = path.parentPath; a !== null; child = a.node, a = a.parentPath) {
-    if (isClassKeyOf(a.node, child)) inClassKey = true;
-    if (inClassKey && t.isClass(a.node)) {
-      inClassKey = false;
-      continue;
-    }
+  for (const [a, child] of ancestors(path)) {
     const block = model.blockScopes.get(a.node);
     if (block !== undefined && inRegion(a.node, child)) return block;
     const unit = model.units.get(a.node);
-    if (unit === undefined || isComputedKeyOf(a.node, child) || isDecorator(child) || isHeritageOf(a.node, child)) continue;
+    if (unit === undefined || !ownCode(a.node, child)) continue;
     if (unit.fnScope !== null && inBody(a.node, child)) return unit.fnScope;
     if (unit.siteScope !== null) return unit.siteScope;
   }
