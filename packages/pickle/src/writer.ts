@@ -342,39 +342,34 @@ export class Writer {
     this.room(len + 5);
     const b = this.buf;
     if (len < 0x20) b[this.pos++] = 0xa0 | len;
-    else if (len < 0x100) {
-      b[this.pos++] = 0xd9;
-      b[this.pos++] = len;
-    } else if (len < 0x10000) {
-      b[this.pos++] = 0xda;
-      this.view.setUint16(this.pos, len);
-      this.pos += 2;
-    } else {
-      b[this.pos++] = 0xdb;
-      this.view.setUint32(this.pos, len);
-      this.pos += 4;
-    }
+    else this.sizeHeader(len, 0xd9, 0xda, 0xdb);
     this.pos += b.write(s, this.pos, len, "utf8");
   }
 
   private bin(bytes: Uint8Array): void {
     const len = bytes.length;
     this.room(len + 5);
+    this.sizeHeader(len, 0xc4, 0xc5, 0xc6);
+    this.buf.set(bytes, this.pos);
+    this.pos += len;
+  }
+
+  /** A type code with its size in the 1-, 2- or 4-byte form msgpack gives str and bin (the
+   * caller has reserved room). */
+  private sizeHeader(len: number, code8: number, code16: number, code32: number): void {
     const b = this.buf;
     if (len < 0x100) {
-      b[this.pos++] = 0xc4;
+      b[this.pos++] = code8;
       b[this.pos++] = len;
     } else if (len < 0x10000) {
-      b[this.pos++] = 0xc5;
+      b[this.pos++] = code16;
       this.view.setUint16(this.pos, len);
       this.pos += 2;
     } else {
-      b[this.pos++] = 0xc6;
+      b[this.pos++] = code32;
       this.view.setUint32(this.pos, len);
       this.pos += 4;
     }
-    b.set(bytes, this.pos);
-    this.pos += len;
   }
 
   private arrayHeader(n: number): void {
