@@ -12,6 +12,18 @@
 // The hot path — ordinary objects and dense arrays — allocates nothing per object beyond its
 // frame and what the property checks return: their values wait on one shared value stack until
 // the object's record is written.
+//
+// The identity memo costs about as much as the rest of the walk (a hash probe per reference,
+// scattered over a table as large as the graph). So a walk starts optimistic: while it meets only
+// ordinary objects, dense arrays and leaves, it looks nothing up. A reference is compared with the
+// few innermost objects on the stack (parent pointers), and otherwise taken as new; the objects
+// met are listed, and added to a Set in batches, a tight loop that proves them distinct (a Set
+// add is cheaper than the memo's Map set, and a batch's objects are still in the cache). The
+// first object of any other kind ends the optimism (its handler may have side effects, so it
+// runs once, in the exact walk): the listed objects are entered into the memo and the walk goes
+// on exactly. An object listed twice — shared, or a cycle longer than the window — means the
+// bytes so far are wrong: they are dropped and the graph is walked again exactly. Until then both
+// walks write the same bytes.
 import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
@@ -37,6 +49,10 @@ export interface EncodeOptions {
   /** Called every PROGRESS_EVERY records of a long encode (without it, the cost is one compare
    * per object). */
   onProgress?: (progress: Progress) => void;
+  /** Start with a walk that looks no object up (default true; see encoder.ts). It is undone and
+   * the graph walked again when an ordinary object or array turns out to be shared, so `false`
+   * suits graphs known to share many plain objects. The bytes are the same either way. */
+  optimistic?: boolean;
 }
 
 /** How far an encode or decode is. */
@@ -58,6 +74,12 @@ const GENERIC = 2;
 
 /** Sentinel: the value needs its own frame first; the caller retries after it completes. */
 const PUSHED: unknown = Symbol("pushed");
+/** Thrown when an optimistic walk finds an object twice (see the top of this file). */
+const SHARED = Symbol("shared");
+/** Innermost stack frames an optimistic walk compares a reference with. */
+const WINDOW = 8;
+/** Objects an optimistic walk lists before entering them into the memo. */
+const BATCH = 1 << 16;
 
 /** One object being encoded. Frames are reused, one per stack depth; fields are fixed so every
  * frame has one hidden class. */
@@ -70,8 +92,8 @@ export class Frame {
    * values]). */
   desc: Description | null = null;
   vals: unknown[] | null = null;
-  /** PLAIN and ARRAY: where the values start on the encoder's value stack (values read at entry,
-   * or elements, replaced by their wire form), and how many. */
+  /** PLAIN and ARRAY: where the values start on the encoder's value stack (the property values
+   * or elements, read at entry and replaced by their wire forms), and how many. */
   base = 0;
   n = 0;
   /** The value being looked at. */
@@ -80,6 +102,40 @@ export class Frame {
   index = -1;
   stage = 0;
   visit = 0;
+}
+
+/** A growing list of int32s. Lists are pooled: a graph of a million objects would otherwise
+ * grow its lists from nothing, one large reallocation after another, on every encode. */
+class IntList {
+  items = new Int32Array(1024);
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.items.length) this.grow();
+    this.items[this.length++] = x;
+  }
+
+  private grow(): void {
+    const items = new Int32Array(this.items.length * 2);
+    items.set(this.items);
+    this.items = items;
+  }
+}
+
+/** Lists given back by finished encodes; one longer than this is dropped instead. */
+const spareLists: IntList[] = [];
+const KEEP_LIST = 1 << 22;
+
+/** The lists of an encoder between graphs. */
+const NO_LIST = new IntList();
+
+function takeList(): IntList {
+  return spareLists.pop() ?? new IntList();
+}
+
+function giveList(list: IntList): void {
+  list.length = 0;
+  if (list.items.length <= KEEP_LIST && spareLists.length < 4) spareLists.push(list);
 }
 
 const getPrototypeOf = Object.getPrototypeOf;
@@ -111,11 +167,19 @@ export class Encoder implements EncodeContext {
    * them (decided per graph: a handler's claim may change between the graphs of a reused
    * encoder). */
   private fast = true;
+  /** Whether the walk is optimistic (no memo lookups for objects; see the top of this file). */
+  private optimistic = false;
+  /** Optimistic walk: the objects met since the last check (listed[0…nListed-1]); all of them
+   * are added to `seen`, where they are proven distinct. Their visit numbers, in the order met. */
+  private readonly listed: unknown[] = [];
+  private nListed = 0;
+  private readonly seen = new Set<unknown>();
+  private listedVisits = NO_LIST;
   /** value → visit number. One Map write per value: the state of a visit lives in `visits`. */
   private readonly memo = new Map<unknown, number>();
   /** visit number → entry index, or -2 - stack position while pending (on the stack, not yet
    * created). */
-  private readonly visits: number[] = [];
+  private visits = NO_LIST;
   /** Frames stack[0…depth-1] are live; those above are kept for reuse. */
   private readonly stack: Frame[] = [];
   private depth = 0;
@@ -129,6 +193,7 @@ export class Encoder implements EncodeContext {
   private count = 0;
   private negZero = 0;
   private readonly onProgress: ((progress: Progress) => void) | undefined;
+  private readonly tryOptimistic: boolean;
   /** `count` at which onProgress is next called (never, without one). */
   private progressAt = Number.MAX_SAFE_INTEGER;
   /** How many graphs this encoder has started writing (see EncodeContext.generation). */
@@ -142,6 +207,7 @@ export class Encoder implements EncodeContext {
     this.handlers = registry.handlers;
     this.reducers = toReducerRegistry(options.reducers);
     this.onProgress = options.onProgress;
+    this.tryOptimistic = options.optimistic ?? true;
     if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
   }
 
@@ -165,22 +231,52 @@ export class Encoder implements EncodeContext {
     this.out = out;
     this.generation++;
     this.fast = !this.registry.claimsPlainObjects && !defaultReducers.reducesPlainObjects && !(this.reducers?.reducesPlainObjects ?? false);
+    const start = out.mark();
+    this.visits = takeList();
+    this.listedVisits = takeList();
     try {
-      out.top(T.FORMAT);
-      let w = this.wire(root);
-      if (w === PUSHED) {
-        this.run();
-        w = ~this.stack[0]!.index; // the root's frame, done
+      try {
+        this.walk(root, this.fast && this.tryOptimistic);
+      } catch (e) {
+        if (e !== SHARED) throw e;
+        this.reset();
+        out.rewind(start);
+        this.walk(root, false);
       }
-      out.top(w);
     } finally {
       this.clear();
     }
   }
 
+  private walk(root: unknown, optimistic: boolean): void {
+    const out = this.out!;
+    this.optimistic = optimistic;
+    out.top(T.FORMAT);
+    let w = this.wire(root);
+    if (w === PUSHED) {
+      this.run();
+      w = ~this.stack[0]!.index; // the root's frame, done
+    }
+    if (this.optimistic) this.checkListed();
+    out.top(w);
+  }
+
   /** Forgets the graph just written (also after a failure), keeping the containers. */
   private clear(): void {
     this.out = null;
+    this.reset();
+    giveList(this.visits);
+    giveList(this.listedVisits);
+    this.visits = NO_LIST;
+    this.listedVisits = NO_LIST;
+    if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
+  }
+
+  /** Forgets the walk so far. Progress is not reset: a walk started again reports only past the
+   * records already reported. */
+  private reset(): void {
+    this.optimistic = false;
+    this.forgetListed();
     if (this.memo.size > 0) this.memo.clear();
     this.visits.length = 0;
     this.values.length = 0;
@@ -198,7 +294,6 @@ export class Encoder implements EncodeContext {
     this.top = 0;
     this.count = 0;
     this.negZero = 0;
-    if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
   }
 
   fail(typeName: string, reason: string): never {
@@ -225,18 +320,19 @@ export class Encoder implements EncodeContext {
       case "object":
       case "function": {
         if (v === null) return null;
+        if (this.optimistic) return this.sighted(v as object);
         const n = this.memo.get(v);
         if (n === undefined) return this.begin(v as object);
-        const m = this.visits[n]!;
-        return m >= 0 ? ~m : this.backEdge(m);
+        const m = this.visits.items[n]!;
+        return m >= 0 ? ~m : this.backEdge(this.stack[-2 - m]!);
       }
       case "bigint": {
         const n = this.memo.get(v);
-        return ~(n !== undefined ? this.visits[n]! : this.leaf(v, T.T_BIGINT, bigintFields(v)));
+        return ~(n !== undefined ? this.visits.items[n]! : this.leaf(v, T.T_BIGINT, bigintFields(v)));
       }
       case "symbol": {
         const n = this.memo.get(v);
-        if (n !== undefined) return ~this.visits[n]!;
+        if (n !== undefined) return ~this.visits.items[n]!;
         const [tag, fields] = symbolRecord(v);
         return ~this.leaf(v, tag, fields);
       }
@@ -251,7 +347,7 @@ export class Encoder implements EncodeContext {
       return this.negZero;
     }
     const n = this.memo.get(v);
-    return ~(n !== undefined ? this.visits[n]! : this.leaf(v, T.T_NUMBER, [v]));
+    return ~(n !== undefined ? this.visits.items[n]! : this.leaf(v, T.T_NUMBER, [v]));
   }
 
   /** Writes a tagged record that creates a value, and returns the new entry's index. */
@@ -266,15 +362,68 @@ export class Encoder implements EncodeContext {
   }
 
   private memoLeaf(v: unknown, i: number): number {
-    this.memo.set(v, this.visits.length);
+    this.remember(v, this.visits.length);
     this.visits.push(i);
     return i;
+  }
+
+  /** Enters a value into the memo, or lists it in an optimistic walk. Primitives (numbers,
+   * symbols, bigints) always go to the memo: they are looked up in either walk. */
+  private remember(v: unknown, visit: number): void {
+    if (!this.optimistic || (typeof v !== "object" && typeof v !== "function")) {
+      this.memo.set(v, visit);
+      return;
+    }
+    this.listed[this.nListed++] = v;
+    this.listedVisits.push(visit);
+    if (this.nListed === BATCH) this.checkListed();
+  }
+
+  /** Proves the objects listed since the last check distinct from each other and from those
+   * before; throws SHARED if one was met twice. */
+  private checkListed(): void {
+    const seen = this.seen;
+    const listed = this.listed;
+    const n = this.nListed;
+    const expected = seen.size + n;
+    for (let i = 0; i < n; i++) seen.add(listed[i]);
+    this.nListed = 0;
+    if (seen.size !== expected) throw SHARED;
+  }
+
+  private forgetListed(): void {
+    this.listed.fill(undefined, 0, this.nListed);
+    this.nListed = 0;
+    this.listedVisits.length = 0;
+    if (this.seen.size > 0) this.seen.clear();
+  }
+
+  /** Optimistic walk: a reference to an object that is not looked up. */
+  private sighted(v: object): unknown {
+    const stack = this.stack;
+    const low = this.depth > WINDOW ? this.depth - WINDOW : 0;
+    for (let d = this.depth - 1; d >= low; d--) {
+      const f = stack[d]!;
+      if (f.obj === v) return f.index >= 0 ? ~f.index : this.backEdge(f);
+    }
+    return this.begin(v);
+  }
+
+  /** Ends an optimistic walk: from here on, every object is looked up. */
+  private beExact(): void {
+    this.checkListed();
+    const memo = this.memo;
+    const visits = this.listedVisits;
+    let i = 0;
+    for (const v of this.seen) memo.set(v, visits.items[i++]!);
+    this.forgetListed();
+    this.optimistic = false;
   }
 
   /** Creates the object of frame `f`. */
   private created(f: Frame, tag: number, fields: readonly unknown[]): number {
     const i = this.emit(tag, fields);
-    this.visits[f.visit] = i;
+    this.visits.items[f.visit] = i;
     return i;
   }
 
@@ -296,8 +445,13 @@ export class Encoder implements EncodeContext {
         if (keys !== null) {
           const path = table.pathOfPlain(v);
           if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
-          this.top = base + keys.length;
-          return this.push(PLAIN, v, keys, null, base, keys.length);
+          const n = keys.length;
+          if (n <= MAX_RECORD_KEYS && this.wirePrimitives(this.values, base, n)) {
+            this.out!.record(keys, this.values, base);
+            return ~this.memoLeaf(v, this.count++);
+          }
+          this.top = base + n;
+          return this.push(PLAIN, v, keys, null, base, n);
         }
       } else if (proto === ArrayProto && isArray(v)) {
         const a = v as unknown[];
@@ -311,10 +465,20 @@ export class Encoder implements EncodeContext {
             return ~this.memoLeaf(v, this.count++);
           }
           const base = this.top;
+          const values = this.values;
+          for (let i = 0; i < n; i++) values[base + i] = a[i];
+          if (this.wirePrimitives(values, base, n)) {
+            this.out!.array(values, base, n);
+            return ~this.memoLeaf(v, this.count++);
+          }
           this.top = base + n;
           return this.push(ARRAY, v, null, null, base, n);
         }
       }
+    }
+    if (this.optimistic) {
+      this.beExact();
+      return this.wire(v);
     }
     const path = table.pathOf(v);
     if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
@@ -326,6 +490,19 @@ export class Encoder implements EncodeContext {
     if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this));
     if (isArray(v)) return this.pushGeneric(v, describeSlowArray(v, proto));
     return this.pushGeneric(v, describeBuiltin(v, proto, this, this.handlers));
+  }
+
+  /** A leaf — an object or array whose values are all primitives — is written at once, without
+   * a frame (half the objects of a typical tree are leaves, most of them empty arrays). Replaces
+   * values[base…base+n-1] by their wire forms if they are all primitives, else returns false
+   * (changing nothing). */
+  private wirePrimitives(values: unknown[], base: number, n: number): boolean {
+    for (let i = base; i < base + n; i++) {
+      const x = values[i];
+      if ((typeof x === "object" && x !== null) || typeof x === "function") return false;
+    }
+    for (let i = base; i < base + n; i++) values[i] = this.wire(values[i]);
+    return true;
   }
 
   private pushGeneric(v: object, desc: Description): unknown {
@@ -347,14 +524,13 @@ export class Encoder implements EncodeContext {
     f.index = -1;
     f.stage = 0;
     f.visit = this.visits.length;
-    this.memo.set(obj, f.visit);
+    this.remember(obj, f.visit);
     this.visits.push(-2 - depth);
     return PUSHED;
   }
 
   /** A reference to an object still on the stack: create it now if its kind allows. */
-  private backEdge(m: number): unknown {
-    const f = this.stack[-2 - m]!;
+  private backEdge(f: Frame): unknown {
     if (f.kind === PLAIN) f.index = this.created(f, T.T_NEW_OBJECT, []);
     else if (f.kind === ARRAY) f.index = this.created(f, T.T_NEW_ARRAY, []);
     else {
@@ -380,10 +556,10 @@ export class Encoder implements EncodeContext {
         else if ((typeof v === "object" && v !== null) || typeof v === "function") {
           // A create value still on the stack (an ancestor) can be created early in turn.
           const n = this.memo.get(v);
-          const m = n === undefined ? -1 : this.visits[n]!;
+          const m = n === undefined ? -1 : this.visits.items[n]!;
           if (m >= 0) fields[i] = ~m;
           else if (m === -1) return undefined;
-          else fields[i] = this.backEdge(m);
+          else fields[i] = this.backEdge(this.stack[-2 - m]!);
         } else fields[i] = this.wire(v);
       }
     } finally {
@@ -412,6 +588,8 @@ export class Encoder implements EncodeContext {
   }
 
   private reportProgress(): void {
+    // What is reported must stand: an optimistic walk first proves its objects distinct.
+    if (this.optimistic) this.checkListed();
     this.progressAt = this.count + PROGRESS_EVERY;
     this.onProgress!({ records: this.count, bytes: this.out!.pos });
   }
@@ -435,20 +613,19 @@ export class Encoder implements EncodeContext {
     } else if (f.index < 0) {
       out.record(keys, values, base);
       f.index = this.count++;
-      this.visits[f.visit] = f.index;
+      this.visits.items[f.visit] = f.index;
     } else out.taggedFill(T.T_FILL_OBJECT, f.index, keys, values, base);
     this.top = base;
     return true;
   }
 
   private stepArray(f: Frame): boolean {
-    const a = f.obj as unknown[];
     const values = this.values;
     const base = f.base;
     const n = f.n;
     for (let i = f.pos; i < n; i++) {
       f.pos = i;
-      const w = this.wire(a[i]);
+      const w = this.wire(values[base + i]);
       if (w === PUSHED) return false;
       values[base + i] = w;
     }
@@ -456,7 +633,7 @@ export class Encoder implements EncodeContext {
     if (f.index < 0) {
       out.array(values, base, n);
       f.index = this.count++;
-      this.visits[f.visit] = f.index;
+      this.visits.items[f.visit] = f.index;
     } else out.tagged(T.T_FILL_ARRAY, [f.index, values.slice(base, base + n)]);
     this.top = base;
     return true;

@@ -19,7 +19,7 @@ const INITIAL_SIZE = 0x10000;
 const KEEP_SIZE = 0x1000000;
 
 /** A node of the shape trie: the keys seen so far along a path, and its record id if defined. */
-class Shape {
+export class Shape {
   readonly next = new Map<string, Shape>();
   id = -1;
 }
@@ -29,6 +29,13 @@ const MAX_SHAPE_NODES = 4096;
 const EMPTY = Buffer.alloc(0);
 
 let scratch: Buffer | null = null;
+
+export interface WriterMark {
+  readonly pos: number;
+  readonly length: number;
+  readonly owners: readonly (Shape | null)[];
+  readonly nextId: number;
+}
 
 export class Writer {
   private buf: Buffer;
@@ -79,6 +86,26 @@ export class Writer {
       this.shapes = new Shape();
       this.shapeNodes = 0;
     }
+  }
+
+  /** Where the writer is: rewind(mark()) undoes everything written after it, record
+   * definitions included. */
+  mark(): WriterMark {
+    return { pos: this.pos, length: this.length, owners: this.owners.slice(), nextId: this.nextId };
+  }
+
+  rewind(m: WriterMark): void {
+    this.pos = m.pos;
+    this.length = m.length;
+    this.nextId = m.nextId;
+    for (const s of this.owners) if (s !== null) s.id = -1;
+    for (let i = 0; i < MAX_STRUCTURES; i++) {
+      const s = m.owners[i]!;
+      this.owners[i] = s;
+      if (s !== null) s.id = i;
+    }
+    this.lastKeys = null;
+    this.lastShape = null;
   }
 
   /** The buffer being written (valid until the next write that needs more room). */

@@ -122,9 +122,9 @@ function sameGraph(a: unknown, b: unknown): boolean {
 
 /** Generates a graph: a pool of containers, then links between them chosen by index, so
  * cycles and sharing appear naturally. */
-const graphArb = fc
+const graphOf = (...kinds: ("object" | "array" | "map" | "set" | "nullproto")[]) => fc
   .record({
-    kinds: fc.array(fc.constantFrom("object", "array", "map", "set", "nullproto"), { minLength: 1, maxLength: 30 }),
+    kinds: fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 30 }),
     prims: fc.array(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.double(), fc.string(), fc.boolean(), fc.constant(null),
       fc.constant(undefined), fc.bigInt(), fc.constant(-0), fc.constantFrom(Symbol.iterator, Symbol.for("p"))), { maxLength: 20 }),
     links: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean(), fc.string({ maxLength: 3 })), { maxLength: 80 }),
@@ -142,6 +142,9 @@ const graphArb = fc
     }
     return nodes;
   });
+const graphArb = graphOf("object", "array", "map", "set", "nullproto");
+/** Graphs of ordinary objects and arrays only: the optimistic walk takes them whole. */
+const plainGraphArb = graphOf("object", "array");
 
 describe("property tests", () => {
   it("round-trips generated graphs with cycles and sharing", () => {
@@ -170,5 +173,87 @@ describe("property tests", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the optimistic walk (no lookups until an object is met twice)", () => {
+  const exact = (v: unknown) => Buffer.from(encodeGraph(v, { optimistic: false }));
+  const fast = (v: unknown) => Buffer.from(encodeGraph(v));
+
+  it("writes the same bytes as the exact walk, for generated graphs", () => {
+    fc.assert(fc.property(plainGraphArb, (g) => { expect(fast(g).equals(exact(g))).toBe(true); }), { numRuns: 300 });
+    fc.assert(fc.property(graphArb, (g) => { expect(fast(g).equals(exact(g))).toBe(true); }), { numRuns: 200 });
+  });
+
+  /** A tree of `n` objects with parent pointers and empty arrays, as a program's data often is. */
+  function tree(n: number) {
+    type Node = { id: number; parent: Node | null; children: Node[] };
+    const nodes: Node[] = [{ id: 0, parent: null, children: [] }];
+    for (let i = 1; i < n; i++) {
+      const parent = nodes[(i - 1) >> 2]!;
+      const node = { id: i, parent, children: [] };
+      parent.children.push(node);
+      nodes.push(node);
+    }
+    return nodes;
+  }
+
+  it("keeps an object shared late in a large graph (the walk is started again)", () => {
+    const nodes = tree(20_000);
+    const shared = { shared: true };
+    (nodes[5] as Record<string, unknown>).extra = shared;
+    (nodes[19_999] as Record<string, unknown>).extra = shared;
+    expect(fast(nodes[0]).equals(exact(nodes[0]))).toBe(true);
+    const back = rt(nodes[0]);
+    const find = (id: number) => {
+      const path: number[] = [];
+      for (let i = id; i > 0; i = (i - 1) >> 2) path.unshift((i - 1) % 4);
+      return path.reduce((n, k) => n.children[k]!, back);
+    };
+    expect(find(5).extra).toBe(find(19_999).extra);
+    expect(find(19_999).parent!.children).toContain(find(19_999));
+  });
+
+  it("keeps a cycle longer than the innermost frames it compares with", () => {
+    const ring: { i: number; next: unknown }[] = Array.from({ length: 50 }, (_, i) => ({ i, next: null }));
+    ring.forEach((r, i) => (r.next = ring[(i + 1) % ring.length]));
+    const back = rt(ring[0]!);
+    let r = back;
+    for (let i = 0; i < 50; i++) r = r.next as typeof r;
+    expect(r).toBe(back);
+    expect(fast(ring[0]).equals(exact(ring[0]))).toBe(true);
+  });
+
+  it("stops early on a graph that would be exponential as a tree", () => {
+    // 60 diamonds in a row: 2^60 paths to the last node.
+    let node: Record<string, unknown> = { end: true };
+    const last = node;
+    for (let i = 0; i < 60; i++) node = { left: { next: node }, right: { next: node } };
+    const back = rt(node);
+    let n = back as Record<string, Record<string, unknown>>;
+    for (let i = 0; i < 60; i++) {
+      expect(n.left!.next).toBe(n.right!.next);
+      n = n.left!.next as typeof n;
+    }
+    expect(n).toEqual(last);
+  });
+
+  it("goes on exactly after an object of another kind, with the objects met before it", () => {
+    const list = Array.from({ length: 10_000 }, (_, i) => ({ i }));
+    const root = { list, index: new Map([["third", list[3]]]), again: list[9_999] };
+    const back = rt(root);
+    expect(back.index.get("third")).toBe(back.list[3]);
+    expect(back.again).toBe(back.list[9_999]);
+    expect(fast(root).equals(exact(root))).toBe(true);
+  });
+
+  it("reports progress that never goes back when the walk starts again", () => {
+    const nodes = tree(100_000);
+    (nodes[99_999] as Record<string, unknown>).extra = nodes[7];
+    const seen: number[] = [];
+    const bytes = encodeGraph(nodes[0], { onProgress: (p) => seen.push(p.records) });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((r, i) => i === 0 || r > seen[i - 1]!)).toBe(true);
+    expect(Buffer.from(bytes).equals(exact(nodes[0]))).toBe(true);
   });
 });
