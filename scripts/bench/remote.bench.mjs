@@ -250,7 +250,7 @@ export default async function remote(options = {}) {
     notes: [
       "round trip rows: time = median wall ms per 1,000 sequential calls (the caller awaits each call before the next); ratio = median per-round ratio",
       "in-flight rows: time = median wall ms for all the calls; ratio = median per-round ratio (lower is more calls per second)",
-      "spickle: `remoteMethod` to `spickle worker --stdio`; each call is a snapshot (header { t, id }, CRC-32) carrying the function by value (module named by hash after the first call), its arguments, and the module state it references; the result is a snapshot too; both ends keep one MessageCodec per connection (encoder, decoder and buffer reused from message to message)",
+      "spickle: `remoteMethod` to `spickle worker --stdio`; each call is a snapshot (header { t, id }, CRC-32) carrying the function by value (module named by a per-connection number after the first call), its arguments, and the module state it references; the result is a snapshot too; both ends keep one MessageCodec per connection (encoder, decoder and buffer reused from message to message)",
       "baseline: newline-delimited JSON-RPC 2.0 to a Node child over stdin/stdout, method looked up by name on the server",
       "in-process row: CPU ms (process.cpuUsage) of sequential calls with the worker served in the same process; the gap to JSON is the pickler's per-message work on both ends (two snapshots encoded and decoded per call)",
       "history: with `dumps`/`loads` per message (header with versions and creation time, packed by msgpackr, body copied twice, one Encoder and Decoder per message) the round trip was 3.64x (87.6 vs 23.6 µs), 19,650 calls/s in flight and 33.6 µs CPU per call in one process",

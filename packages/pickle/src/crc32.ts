@@ -16,27 +16,42 @@ function nativeCrc(): NativeCrc | null {
 /** Below this many bytes the table is as fast as a call into C++. */
 const NATIVE_FROM = 64 * 1024;
 
-let table: Uint32Array | undefined;
-function makeTable(): Uint32Array {
-  const t = new Uint32Array(256);
+/** Four tables for slicing-by-4: four bytes per step (tables[k][n] is the CRC of byte n followed
+ * by k zero bytes). About three times the speed of one byte per step. */
+let tables: Uint32Array[] | undefined;
+function makeTables(): Uint32Array[] {
+  const t = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[0]![n] = c >>> 0;
+  }
+  for (let n = 0; n < 256; n++) {
+    for (let k = 1; k < 4; k++) t[k]![n] = (t[k - 1]![n]! >>> 8) ^ t[0]![t[k - 1]![n]! & 0xff]!;
   }
   return t;
 }
 
 /** CRC-32 of `data`, continuing from `crc` (0 to start). Unsigned 32-bit result. */
 export function crc32(data: Uint8Array, crc = 0): number {
-  const fast = data.length >= NATIVE_FROM ? nativeCrc() : null;
-  if (fast !== null) return fast(data, crc) >>> 0;
-  return crc32Js(data, crc);
+  return crc32Range(data, 0, data.length, crc);
 }
 
-export function crc32Js(data: Uint8Array, crc = 0): number {
-  const t = (table ??= makeTable());
+/** CRC-32 of data[start…end-1] (no subarray made: a small message's envelope checks it twice). */
+export function crc32Range(data: Uint8Array, start: number, end: number, crc = 0): number {
+  const fast = end - start >= NATIVE_FROM ? nativeCrc() : null;
+  if (fast !== null) return fast(data.subarray(start, end), crc) >>> 0;
+  return crc32Js(data, crc, start, end);
+}
+
+export function crc32Js(data: Uint8Array, crc = 0, start = 0, end = data.length): number {
+  const [t0, t1, t2, t3] = (tables ??= makeTables()) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   let c = ~crc;
-  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    c = t3[c & 0xff]! ^ t2[(c >>> 8) & 0xff]! ^ t1[(c >>> 16) & 0xff]! ^ t0[c >>> 24]!;
+  }
+  for (; i < end; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }

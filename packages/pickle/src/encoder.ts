@@ -78,8 +78,10 @@ const PUSHED: unknown = Symbol("pushed");
 const SHARED = Symbol("shared");
 /** Innermost stack frames an optimistic walk compares a reference with. */
 const WINDOW = 8;
-/** Objects an optimistic walk lists before entering them into the memo. */
+/** Objects an optimistic walk lists before checking them in a Set. */
 const BATCH = 1 << 16;
+/** Up to this many objects, the last check compares pairs instead (see checkLast). */
+const PAIRWISE = 16;
 
 /** One object being encoded. Frames are reused, one per stack depth; fields are fixed so every
  * frame has one hidden class. */
@@ -257,7 +259,7 @@ export class Encoder implements EncodeContext {
       this.run();
       w = ~this.stack[0]!.index; // the root's frame, done
     }
-    if (this.optimistic) this.checkListed();
+    if (this.optimistic) this.checkLast();
     out.top(w);
   }
 
@@ -391,8 +393,26 @@ export class Encoder implements EncodeContext {
     if (seen.size !== expected) throw SHARED;
   }
 
+  /** The last check of an optimistic walk. The few objects of a small graph (a message) are
+   * compared pairwise, which costs less than a Set; they stay listed. */
+  private checkLast(): void {
+    const n = this.nListed;
+    if (this.seen.size > 0 || n > PAIRWISE) {
+      this.checkListed();
+      return;
+    }
+    const listed = this.listed;
+    for (let i = 1; i < n; i++) {
+      const v = listed[i];
+      for (let j = 0; j < i; j++) if (listed[j] === v) throw SHARED;
+    }
+  }
+
   private forgetListed(): void {
-    this.listed.fill(undefined, 0, this.nListed);
+    // Drop the references (a large list is dropped whole: most graphs are small).
+    const listed = this.listed;
+    if (listed.length > 256) listed.length = 0;
+    else listed.fill(undefined);
     this.nListed = 0;
     this.listedVisits.length = 0;
     if (this.seen.size > 0) this.seen.clear();
@@ -411,11 +431,13 @@ export class Encoder implements EncodeContext {
 
   /** Ends an optimistic walk: from here on, every object is looked up. */
   private beExact(): void {
-    this.checkListed();
+    this.checkLast();
     const memo = this.memo;
-    const visits = this.listedVisits;
+    const visits = this.listedVisits.items;
     let i = 0;
-    for (const v of this.seen) memo.set(v, visits.items[i++]!);
+    for (const v of this.seen) memo.set(v, visits[i++]!);
+    const listed = this.listed;
+    for (let j = 0; j < this.nListed; j++) memo.set(listed[j], visits[i++]!);
     this.forgetListed();
     this.optimistic = false;
   }

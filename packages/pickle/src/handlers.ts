@@ -64,6 +64,9 @@ export interface ObjectHandler<T extends object = object> {
 export class HandlerRegistry {
   private readonly list: ObjectHandler[] = [];
   private readonly byKind = new Map<string, ObjectHandler>();
+  /** The handlers that have a claimsPlainObjects property (asked again for every graph: the
+   * answer may change). */
+  private readonly mayClaimPlain: ObjectHandler[] = [];
 
   constructor(handlers: Iterable<ObjectHandler> = []) {
     for (const h of handlers) this.add(h);
@@ -73,6 +76,7 @@ export class HandlerRegistry {
     if (this.byKind.has(handler.kind)) throw new TypeError(`a handler for kind ${handler.kind} is already registered`);
     this.list.push(handler);
     this.byKind.set(handler.kind, handler);
+    if ("claimsPlainObjects" in handler) this.mayClaimPlain.push(handler);
     return this;
   }
 
@@ -81,6 +85,8 @@ export class HandlerRegistry {
     if (h === undefined) return false;
     this.byKind.delete(kind);
     this.list.splice(this.list.indexOf(h), 1);
+    const i = this.mayClaimPlain.indexOf(h);
+    if (i >= 0) this.mayClaimPlain.splice(i, 1);
     return true;
   }
 
@@ -93,7 +99,9 @@ export class HandlerRegistry {
   }
 
   get claimsPlainObjects(): boolean {
-    return this.list.some((h) => h.claimsPlainObjects === true);
+    const list = this.mayClaimPlain;
+    for (let i = 0; i < list.length; i++) if (list[i]!.claimsPlainObjects === true) return true;
+    return false;
   }
 
   /** A registry holding `extra` handlers first, then this one's. */

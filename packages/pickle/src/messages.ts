@@ -12,7 +12,7 @@
 
 import { Decoder, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
-import { crc32 } from "./crc32.js";
+import { crc32Range } from "./crc32.js";
 import { prepareModuleDump, type ModuleDumpOptions } from "./runtime/modules.js";
 import { FLAG_SIGNED, FORMAT_VERSION, hmac, keyOf, MAC_LENGTH, MAGIC, parseHeader, PREFIX, verifyWith, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
 import { Writer } from "./writer.js";
@@ -107,7 +107,7 @@ export class MessageCodec {
       buf[bodyStart] = 0xdd;
       buf.writeUInt32BE(n, bodyStart + 1);
     }
-    buf.writeUInt32BE(crc32(buf.subarray(at, bodyEnd)), bodyEnd);
+    buf.writeUInt32BE(crc32Range(buf, at, bodyEnd), bodyEnd);
     let end = bodyEnd + 4;
     if (key !== null) {
       buf.set(hmac(key, buf.subarray(at, end)), end);
@@ -142,9 +142,12 @@ export class MessageCodec {
 
 /** The header as a msgpack map (read back by the snapshot reader). */
 function writeHeader(w: Writer, header: MessageHeader): void {
-  const keys = Object.keys(header);
-  w.mapHeader(keys.length);
-  for (const k of keys) {
+  // for-in lists the keys without making an array (a message header is a fresh literal).
+  let n = 0;
+  for (const k in header) if (Object.hasOwn(header, k)) n++;
+  w.mapHeader(n);
+  for (const k in header) {
+    if (!Object.hasOwn(header, k)) continue;
     w.string(k);
     const v = header[k];
     if (typeof v === "string") w.string(v);

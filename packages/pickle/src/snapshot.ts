@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as pathModule from "node:path";
 import { Packr } from "msgpackr/pack";
-import { crc32 } from "./crc32.js";
+import { crc32, crc32Range } from "./crc32.js";
 import { SnapshotError } from "./errors.js";
 
 /** node:crypto, loaded when a key is used (a start that signs nothing does not pay for it). */
@@ -114,7 +114,7 @@ export function verifyWith(bytes: Uint8Array, key: Uint8Array | undefined): Layo
   const expected = bodyEnd + 4 + (signed ? MAC_LENGTH : 0);
   if (bytes.length < expected) throw new SnapshotError(`truncated snapshot (${bytes.length} of ${expected} bytes)`);
   if (bytes.length > expected) throw new SnapshotError(`trailing data after snapshot (${bytes.length} bytes, expected ${expected})`);
-  if (u32(bytes, bodyEnd) !== crc32(bytes.subarray(0, bodyEnd))) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
+  if (u32(bytes, bodyEnd) !== crc32Range(bytes, 0, bodyEnd)) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
   if (key !== undefined) {
     if (!signed) throw new SnapshotError("snapshot is unsigned but a key is set");
     const mac = hmac(key, bytes.subarray(0, bodyEnd + 4));

@@ -33,7 +33,7 @@ let scratch: Buffer | null = null;
 export interface WriterMark {
   readonly pos: number;
   readonly length: number;
-  readonly owners: readonly (Shape | null)[];
+  readonly owners: readonly (Shape | null)[] | null;
   readonly nextId: number;
 }
 
@@ -91,7 +91,9 @@ export class Writer {
   /** Where the writer is: rewind(mark()) undoes everything written after it, record
    * definitions included. */
   mark(): WriterMark {
-    return { pos: this.pos, length: this.length, owners: this.owners.slice(), nextId: this.nextId };
+    // Ids are handed out in order: with none in use (a fresh body) there is nothing to copy.
+    const owners = this.owners[0] === null ? null : this.owners.slice();
+    return { pos: this.pos, length: this.length, owners, nextId: this.nextId };
   }
 
   rewind(m: WriterMark): void {
@@ -100,7 +102,7 @@ export class Writer {
     this.nextId = m.nextId;
     for (const s of this.owners) if (s !== null) s.id = -1;
     for (let i = 0; i < MAX_STRUCTURES; i++) {
-      const s = m.owners[i]!;
+      const s = m.owners === null ? null : m.owners[i]!;
       this.owners[i] = s;
       if (s !== null) s.id = i;
     }

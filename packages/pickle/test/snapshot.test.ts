@@ -8,6 +8,7 @@ import {
   crc32, decodeSnapshot, dumps, encodeGraph, encodeSnapshot, FORMAT_VERSION, loads, readSnapshotHeader, SnapshotError, writeSnapshotFile,
 } from "../src/index.js";
 import { crc32Js } from "../src/crc32.js";
+import * as zlib from "node:zlib";
 
 const sample = () => {
   const shared = { s: "shared" };
@@ -31,6 +32,19 @@ describe("crc32", () => {
     expect(crc32(data)).toBe(0xcbf43926);
     expect(crc32Js(data)).toBe(0xcbf43926);
     expect(crc32Js(data.subarray(4), crc32Js(data.subarray(0, 4)))).toBe(0xcbf43926);
+  });
+
+  it("gives zlib's value for every length and alignment", () => {
+    const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff));
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end <= bytes.length; end += end < 40 ? 1 : 37) {
+        const slice = bytes.subarray(start, end);
+        expect(crc32Js(bytes, 0, start, end), `${start}…${end}`).toBe(zlib.crc32(slice));
+        expect(crc32Js(bytes, 0x1234, start, end)).toBe(zlib.crc32(slice, 0x1234));
+      }
+    }
+    const large = Buffer.alloc(70_000, 0xa5);
+    expect(crc32(large)).toBe(zlib.crc32(large));
   });
 });
 

@@ -65,7 +65,7 @@ function tap(stream: PassThrough): Seen[] {
 const MARKER = Buffer.from("MARKER-4d1f");
 
 describe("module code on a connection", () => {
-  test("is sent with the first call only; later calls name the module by hash and carry its state", async () => {
+  test("is sent with the first call only; later calls name the module by its number and carry its state", async () => {
     const { conn, sent } = await inProcess();
     const tagged = remoteMethod(conn, p.tagged);
     expect(await tagged(1)).toBe("MARKER-4d1f hello 1");
@@ -77,6 +77,11 @@ describe("module code on a connection", () => {
     expect(calls[0]!.bytes.includes(MARKER)).toBe(true);
     expect(calls[1]!.bytes.includes(MARKER)).toBe(false);
     expect(calls[1]!.bytes.length).toBeLessThan(calls[0]!.bytes.length / 3);
+    // The module goes by the number given with its code, not by its id (a msgpack string of
+    // its own) and source hash.
+    const moduleId = Buffer.from([0xa0 | "test/protocol.ts".length, ...Buffer.from("test/protocol.ts")]);
+    expect(calls[0]!.bytes.includes(moduleId)).toBe(true);
+    expect(calls[1]!.bytes.includes(moduleId)).toBe(false);
     await conn.close();
   });
 
