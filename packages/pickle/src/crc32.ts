@@ -45,7 +45,11 @@ export function crc32Range(data: Uint8Array, start: number, end: number, crc = 0
 }
 
 export function crc32Js(data: Uint8Array, crc = 0, start = 0, end = data.length): number {
-  const [t0, t1, t2, t3] = (tables ??= makeTables()) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const t = (tables ??= makeTables());
+  const t0 = t[0]!;
+  const t1 = t[1]!;
+  const t2 = t[2]!;
+  const t3 = t[3]!;
   let c = ~crc;
   let i = start;
   for (; i + 4 <= end; i += 4) {

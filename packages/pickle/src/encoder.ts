@@ -28,7 +28,7 @@ import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
 import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
-import { Raw, type Description } from "./kinds/description.js";
+import { HandlerList, Raw, type Description } from "./kinds/description.js";
 import { describeBuiltin, describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./kinds/index.js";
 import { ordinaryProps } from "./kinds/props.js";
 import { FLOAT64, INT32, numbersBytes, numbersType, UINT8 } from "./kinds/numbers.js";
@@ -229,6 +229,17 @@ export class Encoder implements EncodeContext {
    * array header). An encoder writes any number of graphs, one at a time: its memo and stacks
    * are emptied after each, and kept for the next (a connection's many small messages). */
   write(root: unknown, out: Writer): void {
+    this.writeGraph(root, false, out);
+  }
+
+  /** write() for a root that is a list the caller made for this graph alone (a message's
+   * function and arguments): the list is written as a dense array, without the checks a
+   * program's array needs (extra properties, holes, a proxy). Decoding gives an array. */
+  writeList(values: unknown[], out: Writer): void {
+    this.writeGraph(values, true, out);
+  }
+
+  private writeGraph(root: unknown, list: boolean, out: Writer): void {
     if (this.out !== null) throw new Error("an Encoder encodes one graph at a time");
     this.out = out;
     this.generation++;
@@ -238,23 +249,23 @@ export class Encoder implements EncodeContext {
     this.listedVisits = takeList();
     try {
       try {
-        this.walk(root, this.fast && this.tryOptimistic);
+        this.walk(root, list, this.fast && this.tryOptimistic);
       } catch (e) {
         if (e !== SHARED) throw e;
         this.reset();
         out.rewind(start);
-        this.walk(root, false);
+        this.walk(root, list, false);
       }
     } finally {
       this.clear();
     }
   }
 
-  private walk(root: unknown, optimistic: boolean): void {
+  private walk(root: unknown, list: boolean, optimistic: boolean): void {
     const out = this.out!;
     this.optimistic = optimistic;
     out.top(T.FORMAT);
-    let w = this.wire(root);
+    let w = list ? this.pushList(root as unknown[], root as unknown[]) : this.wire(root);
     if (w === PUSHED) {
       this.run();
       w = ~this.stack[0]!.index; // the root's frame, done
@@ -498,6 +509,7 @@ export class Encoder implements EncodeContext {
         }
       }
     }
+    if (v instanceof HandlerList) return this.pushList(v, v.items);
     if (this.optimistic) {
       this.beExact();
       return this.wire(v);
@@ -525,6 +537,21 @@ export class Encoder implements EncodeContext {
     }
     for (let i = base; i < base + n; i++) values[i] = this.wire(values[i]);
     return true;
+  }
+
+  /** A list made for this graph alone (writeList's root, a HandlerList): a dense array frame,
+   * or a leaf, without an array's checks. */
+  private pushList(obj: object, a: unknown[]): unknown {
+    const n = a.length;
+    const base = this.top;
+    const values = this.values;
+    for (let i = 0; i < n; i++) values[base + i] = a[i];
+    if (this.wirePrimitives(values, base, n)) {
+      this.out!.array(values, base, n);
+      return ~this.memoLeaf(obj, this.count++);
+    }
+    this.top = base + n;
+    return this.push(ARRAY, obj, null, null, base, n);
   }
 
   private pushGeneric(v: object, desc: Description): unknown {

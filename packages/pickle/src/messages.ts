@@ -53,10 +53,21 @@ export class MessageCodec {
   /** The snapshot of `value` with this header (after `reserve` free bytes). Values that cannot
    * be pickled throw a SerializeError, as with dumps. */
   encode(header: MessageHeader, value: unknown): Uint8Array {
-    if (this.encoding) return this.spare().encode(header, value);
+    return this.encodeGraph(header, value, false);
+  }
+
+  /** encode() of a list this codec's caller made for the message alone (a call's function and
+   * arguments): decoding gives an array of the values, and the list itself is not inspected
+   * (see Encoder.writeList). */
+  encodeList(header: MessageHeader, values: unknown[]): Uint8Array {
+    return this.encodeGraph(header, values, true);
+  }
+
+  private encodeGraph(header: MessageHeader, value: unknown, list: boolean): Uint8Array {
+    if (this.encoding) return this.spare().encodeGraph(header, value, list);
     this.encoding = true;
     try {
-      return this.write(header, value);
+      return this.write(header, value, list);
     } finally {
       this.encoding = false;
     }
@@ -68,7 +79,7 @@ export class MessageCodec {
     return c;
   }
 
-  private write(header: MessageHeader, value: unknown): Uint8Array {
+  private write(header: MessageHeader, value: unknown, list: boolean): Uint8Array {
     const w = this.writer;
     const reserve = this.reserve;
     w.begin(reserve + PREFIX);
@@ -76,7 +87,8 @@ export class MessageCodec {
     const headerEnd = w.pos;
     const itemsStart = headerEnd + 8 + ARRAY_HEADER_ROOM;
     w.begin(itemsStart);
-    this.encoder.write(value, w);
+    if (list) this.encoder.writeList(value as unknown[], w);
+    else this.encoder.write(value, w);
     const bodyEnd = w.pos;
     const key = this.key;
     w.ensure(4 + MAC_LENGTH);

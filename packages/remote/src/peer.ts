@@ -12,7 +12,7 @@
 //   either way       report text (a failed reference call nobody awaited), fatal text
 
 import { hostname } from "node:os";
-import { defaultHandlers, MessageCodec, SerializeError, type SerializableModules } from "@spickle/pickle";
+import { defaultHandlers, MessageCodec, SerializeError, type MessageHeader, type SerializableModules } from "@spickle/pickle";
 import { challenge, proof, verifyProof } from "./auth.js";
 import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.js";
 import { FrameReader, PREFIX_BYTES, setFramePrefix } from "./framing.js";
@@ -20,7 +20,7 @@ import { ModuleExchange } from "./modules.js";
 import { pendingReferenceCall, ReferenceTable, type PendingReferenceCall } from "./references.js";
 import { rememberRemoteStack, userFrames } from "./stacks.js";
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** A byte stream to the other end. */
 export interface Transport {
@@ -134,9 +134,9 @@ export class Peer {
     const id = ++this.nextCall;
     let bytes: Uint8Array;
     try {
-      bytes = this.encode("call", id, { fn, args });
+      bytes = this.encode("call", id, [fn, ...args], true);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof SerializeError ? inCall(error) : error);
     }
     return new Promise((resolve, reject) => {
       const timeout = options.timeout;
@@ -296,9 +296,11 @@ export class Peer {
   // Messages.
 
   /** A message in a frame: the frame prefix, then the snapshot (header `t` and `id`). */
-  private encode(t: string, id: number | undefined, body: unknown): Uint8Array {
+  /** `list`: body is a list made for this message (see MessageCodec.encodeList). */
+  private encode(t: string, id: number | undefined, body: unknown, list = false): Uint8Array {
     try {
-      const bytes = this.codec.encode(id === undefined ? { t } : { t, id }, body);
+      const header: MessageHeader = id === undefined ? { t } : { t, id };
+      const bytes = list ? this.codec.encodeList(header, body as unknown[]) : this.codec.encode(header, body);
       this.modules.sent();
       return bytes;
     } catch (error) {
@@ -403,14 +405,19 @@ export class Peer {
       this.fail("protocol error: a worker sent a call");
       return;
     }
-    let call: { fn: unknown; args: unknown[] };
+    // A call is the list [function, ...arguments].
+    let call: unknown;
     try {
-      call = this.decode(body) as { fn: unknown; args: unknown[] };
+      call = this.decode(body);
     } catch (error) {
       this.replyError(id, error);
       return;
     }
-    this.runner.run(id, call.fn, Array.isArray(call.args) ? call.args : []);
+    if (!Array.isArray(call) || call.length === 0) {
+      this.replyError(id, new TypeError("malformed call: not a list of a function and its arguments"));
+      return;
+    }
+    this.runner.run(id, call[0], call.slice(1));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -531,6 +538,16 @@ export class Peer {
   get closeReasonText(): string | undefined {
     return this.reason;
   }
+}
+
+/** A SerializeError from a call's list [fn, ...args], with the path named as the caller knows
+ * it: `root.fn…` and `root.args[i]…`. */
+function inCall(error: SerializeError): SerializeError {
+  const m = /^root\[(\d+)\]/.exec(error.path);
+  if (m === null) return error;
+  const i = Number(m[1]);
+  const path = (i === 0 ? "root.fn" : `root.args[${i - 1}]`) + error.path.slice(m[0].length);
+  return new SerializeError(error.typeName, path, error.reason, { cause: error.cause });
 }
 
 /** What the caller gets for a result the pickler refused: the reason, with the path in it. */

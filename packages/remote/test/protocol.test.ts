@@ -4,7 +4,7 @@
 
 import { Duplex, PassThrough } from "node:stream";
 import { beforeAll, describe, expect, test } from "vitest";
-import { decodeSnapshot, encodeSnapshot } from "@spickle/pickle";
+import { decodeSnapshot, encodeGraph, encodeSnapshot } from "@spickle/pickle";
 import { byReference, connect, isLoopback, remoteMethod, serve, streamTransport, type Connection } from "@spickle/remote";
 import { FrameReader } from "../src/framing.js";
 import { program } from "./helpers.js";
@@ -104,6 +104,17 @@ describe("messages", () => {
     toWorker.write(Buffer.concat([prefix, bogus]));
     expect(await remoteMethod(conn, p.tagged)(4)).toBe("MARKER-4d1f hello 4");
     expect(received.map((m) => [m.t, m.id])).toEqual([["error", 1000], ["result", 1]]);
+    await conn.close();
+  });
+
+  test("a call that is not a list of a function and its arguments gets an error reply", async () => {
+    const { conn, toWorker, received } = await inProcess();
+    for (const [id, value] of [[1001, { fn: null, args: [] }], [1002, []]] as const) {
+      const bytes = encodeSnapshot({ header: { t: "call", id }, body: encodeGraph(value) }, { key: null });
+      toWorker.write(Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 0xff]), bytes]));
+    }
+    expect(await remoteMethod(conn, p.tagged)(5)).toBe("MARKER-4d1f hello 5");
+    expect(received.map((m) => [m.t, m.id])).toEqual([["error", 1001], ["error", 1002], ["result", 1]]);
     await conn.close();
   });
 

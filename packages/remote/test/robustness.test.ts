@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { decodeGraph, decodeSnapshot, dumps } from "@spickle/pickle";
 import { byReference, connect, remoteMethod, RemoteConnectionError } from "@spickle/remote";
 import { FrameReader } from "../src/framing.js";
+import { PROTOCOL_VERSION } from "../src/peer.js";
 import { collect, connectStdio, ensureBuilt, program, spickleBin, startTcpWorker, workerEnv } from "./helpers.js";
 
 const SOURCE = `
@@ -123,7 +124,7 @@ describe("malformed and oversized messages", () => {
     const read = messages(raw);
     const ended = new Promise<void>((resolve) => raw.on("end", resolve));
     expect((await read(1))[0]!.t).toBe("hello");
-    raw.write(frameOf(dumps({ protocol: 1, proof: null, challenge: null }, { key: null, header: { t: "hello" } })));
+    raw.write(frameOf(dumps({ protocol: PROTOCOL_VERSION, proof: null, challenge: null }, { key: null, header: { t: "hello" } })));
     expect((await read(2))[1]!.t).toBe("ready");
     raw.write(frameOf(Buffer.from("this is not a snapshot")));
     const fatal = (await read(3))[2]!;

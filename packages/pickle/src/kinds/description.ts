@@ -26,6 +26,13 @@ export class Raw {
   constructor(readonly value: Uint8Array | string | number) {}
 }
 
+/** A list a handler makes for its description (binding items, a property list): written as a
+ * dense array and decoded as one, without the checks a program's array needs (extra
+ * properties, holes, integrity), since no program holds it. */
+export class HandlerList {
+  constructor(readonly items: unknown[]) {}
+}
+
 export function description(tag: number, typeName: string, create: unknown[], fill: unknown[] = [], early = true): Description {
   return { tag, typeName, create, fill, fillKeys: null, fillNames: null, early, propsAt: -1 };
 }

@@ -13,6 +13,7 @@
 import { INTERNAL_KEYS, type SiteRegistry, boundOf, classOf, closureOf, liveRegistry, ModuleRecord, moduleOf, rebind, recreate, type Scope } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
 import type { ObjectHandler } from "../handlers.js";
+import { HandlerList } from "../kinds/description.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
 import { applyItems, bindingItems, byValue } from "./modules.js";
 
@@ -27,7 +28,8 @@ export const closureHandler: ObjectHandler<Function> = {
   claims: (value) => closureOf(value) !== undefined,
   describe: (fn, ctx) => {
     const { id, scope, registry, home } = closureOf(fn)!;
-    const props = ownState(fn);
+    const state = ownState(fn);
+    const props = state === null ? null : new HandlerList(state);
     // Made inside a class body: the class (by value, with its module state) re-makes its factory.
     if (home !== undefined) return { create: [null, id, home, scope], fill: [null, props], fillNames: ["", "properties"] };
     const record = moduleOf(registry);

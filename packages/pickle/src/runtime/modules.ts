@@ -12,6 +12,7 @@
 
 import { liveModule, ModuleRecord, restoreModule, type ModuleInfo, type ModuleLink } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
+import { HandlerList } from "../kinds/description.js";
 import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
 
 export type ModuleMode = "live" | "fresh";
@@ -144,13 +145,13 @@ export function byValue(record: ModuleRecord, ctx: EncodeContext): boolean {
 }
 
 /** Binding-write items: ["b", record, name, value] | ["u", record, name] (uninitialized) |
- * ["l", record, specifier, link]. */
+ * ["l", record, specifier, link]; each written as a HandlerList (no program holds it). */
 type Item = unknown[];
 
 /** The module-level state a function of `record`'s site `siteId` needs, not yet written. */
-export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeContext): Item[] {
+export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeContext): HandlerList {
   const s = dumpState(ctx);
-  const items: Item[] = [];
+  const items: HandlerList[] = [];
   const queue: [ModuleRecord, string][] = (Object.hasOwn(record.info.refs, siteId) ? record.info.refs[siteId]! : []).map((n) => [record, n]);
   while (queue.length > 0) {
     const [r, name] = queue.shift()!;
@@ -166,7 +167,7 @@ export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeCo
       const dep = typeof link === "string" ? liveModule(link) : link;
       if (dep === undefined) continue;
       const depByValue = byValue(dep, ctx);
-      items.push(["l", r, spec, depByValue ? dep : dep.id]);
+      items.push(new HandlerList(["l", r, spec, depByValue ? dep : dep.id]));
       if (!depByValue) continue;
       if (imported === "*") {
         for (const e of dep.exportNames()) {
@@ -184,13 +185,13 @@ export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeCo
       queue.push(at);
       continue;
     }
-    if (r.initialized(name)) items.push(["b", r, name, r.read(name)]);
-    else items.push(["u", r, name]);
+    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)]));
+    else items.push(new HandlerList(["u", r, name]));
   }
-  return items;
+  return new HandlerList(items);
 }
 
-function linkChain(from: ModuleRecord, name: string, items: Item[], ctx: EncodeContext): void {
+function linkChain(from: ModuleRecord, name: string, items: HandlerList[], ctx: EncodeContext): void {
   let r: ModuleRecord | undefined = from;
   const seen = new Set<ModuleRecord>();
   while (r !== undefined && !seen.has(r)) {
@@ -212,7 +213,7 @@ function linkChain(from: ModuleRecord, name: string, items: Item[], ctx: EncodeC
     const dep: ModuleRecord | undefined = typeof link === "string" ? liveModule(link) : link;
     if (dep === undefined) return;
     const v = byValue(dep, ctx);
-    items.push(["l", r, spec, v ? dep : dep.id]);
+    items.push(new HandlerList(["l", r, spec, v ? dep : dep.id]));
     r = v ? dep : undefined;
   }
 }
