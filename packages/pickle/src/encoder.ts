@@ -80,6 +80,8 @@ const SHARED = Symbol("shared");
 const WINDOW = 8;
 /** Objects an optimistic walk lists before checking them in a Set. */
 const BATCH = 1 << 16;
+/** A list of objects met longer than this is dropped after a graph, not emptied. */
+const KEEP_LISTED = 256;
 /** Up to this many objects, the last check compares pairs instead (see checkLast). */
 const PAIRWISE = 16;
 
@@ -377,6 +379,8 @@ export class Encoder implements EncodeContext {
   private memoLeaf(v: unknown, i: number): number {
     this.remember(v, this.visits.length);
     this.visits.push(i);
+    // Leaves complete no frame: a long run of them reports its progress here.
+    if (this.count >= this.progressAt) this.reportProgress();
     return i;
   }
 
@@ -400,6 +404,7 @@ export class Encoder implements EncodeContext {
     const n = this.nListed;
     const expected = seen.size + n;
     for (let i = 0; i < n; i++) seen.add(listed[i]);
+    if (n <= KEEP_LISTED) listed.fill(undefined, 0, n);
     this.nListed = 0;
     if (seen.size !== expected) throw SHARED;
   }
@@ -422,8 +427,8 @@ export class Encoder implements EncodeContext {
   private forgetListed(): void {
     // Drop the references (a large list is dropped whole: most graphs are small).
     const listed = this.listed;
-    if (listed.length > 256) listed.length = 0;
-    else listed.fill(undefined);
+    if (listed.length > KEEP_LISTED) listed.length = 0;
+    else listed.fill(undefined, 0, this.nListed);
     this.nListed = 0;
     this.listedVisits.length = 0;
     if (this.seen.size > 0) this.seen.clear();
@@ -546,19 +551,21 @@ export class Encoder implements EncodeContext {
     const base = this.top;
     const values = this.values;
     for (let i = 0; i < n; i++) values[base + i] = a[i];
+    // No program holds the list: it needs no identity (no memo entry).
     if (this.wirePrimitives(values, base, n)) {
       this.out!.array(values, base, n);
-      return ~this.memoLeaf(obj, this.count++);
+      return ~this.count++;
     }
     this.top = base + n;
-    return this.push(ARRAY, obj, null, null, base, n);
+    return this.push(ARRAY, obj, null, null, base, n, false);
   }
 
   private pushGeneric(v: object, desc: Description): unknown {
     return this.push(GENERIC, v, null, desc, 0, 0);
   }
 
-  private push(kind: number, obj: object, keys: string[] | null, desc: Description | null, base: number, n: number): unknown {
+  /** A frame for `obj`; `identity`: whether the object is entered into the memo (or listed). */
+  private push(kind: number, obj: object, keys: string[] | null, desc: Description | null, base: number, n: number, identity = true): unknown {
     const depth = this.depth++;
     let f = this.stack[depth];
     if (f === undefined) this.stack.push((f = new Frame()));
@@ -573,7 +580,7 @@ export class Encoder implements EncodeContext {
     f.index = -1;
     f.stage = 0;
     f.visit = this.visits.length;
-    this.remember(obj, f.visit);
+    if (identity) this.remember(obj, f.visit);
     this.visits.push(-2 - depth);
     return PUSHED;
   }

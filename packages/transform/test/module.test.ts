@@ -60,7 +60,10 @@ describe("module records", () => {
     expect(info.imports).toEqual({ helper: ["./b.js", "helper"], path: ["node:path", "*"] });
     expect(info.exports).toEqual({ inc: "inc", arrow: "arrow", default: "_default", g: "gen", r: ["./d.js", "q"] });
     expect(info.stars).toEqual(["./e.js"]);
-    expect(info.refs["src/a.ts#inc"]).toEqual(["cache", "counter", "helper", "inc"]);
+    // A function's own name is state it needs only when it calls itself.
+    expect(info.refs["src/a.ts#inc"]).toEqual(["cache", "counter", "helper"]);
+    const recursive = infoOf(compile("export function down(n: number): number { return n > 0 ? down(n - 1) : 0; }", { filename: "/src/r.ts", moduleId: "src/r.ts" }).code);
+    expect(recursive.refs["src/r.ts#down"]).toEqual(["down"]);
     expect(info.refs["src/a.ts#inc.<arrow>"]).toEqual(["cache", "counter"]);
     expect(info.refs["src/a.ts#arrow"]).toEqual(["counter"]);
     expect(info.refs["src/a.ts#gen"]).toEqual(expect.arrayContaining(["path"]));
@@ -124,7 +127,7 @@ describe("module records", () => {
     const i = infoOf(c);
     expect(i.vars).toMatchObject({ P: "let", Q: "let" });
     expect(i.exports).toMatchObject({ P: "P", default: expect.any(String) });
-    expect(i.refs["src/c.ts#f"]).toEqual(["Q", "f"]);
+    expect(i.refs["src/c.ts#f"]).toEqual(["Q"]);
     const restored = runtime.restoreModule(i);
     expect(restored.initialized("P")).toBe(false); // the class is the snapshot's to supply
     expect([...restored.sites!.factories.keys()].sort()).toEqual(["src/c.ts#P", "src/c.ts#Q", "src/c.ts#default"]);

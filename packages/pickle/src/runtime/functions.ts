@@ -73,9 +73,9 @@ function make(module: unknown, id: string, home: unknown, scope: Scope | null): 
 function ownState(fn: Function): unknown[] | null {
   const keys = Reflect.ownKeys(fn);
   let state = false;
-  for (const key of keys) {
-    if (key === "length" || key === "name" || INTERNAL_KEYS.has(key)) continue;
-    if (key === "prototype" && pristinePrototype(fn)) continue;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (typeof key === "symbol" ? INTERNAL_KEYS.has(key) : key === "length" || key === "name" || (key === "prototype" && pristinePrototype(fn))) continue;
     state = true;
     break;
   }
@@ -85,8 +85,10 @@ function ownState(fn: Function): unknown[] | null {
   return list;
 }
 
+/** Whether fn's own `prototype` (a data property that cannot be made an accessor: reading it
+ * runs no code) is an object with nothing but its `constructor`, or not an object at all. */
 function pristinePrototype(fn: Function): boolean {
-  const proto = Object.getOwnPropertyDescriptor(fn, "prototype")!.value as unknown;
+  const proto = (fn as { prototype?: unknown }).prototype;
   if (typeof proto !== "object" || proto === null) return true;
   const keys = Reflect.ownKeys(proto);
   return keys.length === 0 || (keys.length === 1 && keys[0] === "constructor");

@@ -176,20 +176,25 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
       let fn: t.Node | null | undefined = top?.node;
       if (t.isExportNamedDeclaration(fn) || t.isExportDefaultDeclaration(fn)) fn = fn.declaration;
       if (!t.isFunctionDeclaration(fn) || fn.id == null) continue;
+      // Babel counts an export declaration among its binding's references: not a use.
+      if (p.isExportDeclaration()) continue;
       let set = direct.get(fn.id.name);
       if (set === undefined) direct.set(fn.id.name, (set = new Set()));
       set.add(name);
     }
   }
+  // A function's own name counts only when something in that closure mentions it (recursion):
+  // otherwise its binding is no state the function needs, and a remote call or checkpoint would
+  // write it for nothing.
   const refs: Record<string, string[]> = {};
   for (const [siteId, fnName] of siteFunctions) {
-    const seen = new Set<string>([fnName]);
+    const seen = new Set<string>();
     const queue = [fnName];
     while (queue.length > 0) {
       for (const n of direct.get(queue.pop()!) ?? []) {
         if (seen.has(n)) continue;
         seen.add(n);
-        if (functions.includes(n)) queue.push(n);
+        if (functions.includes(n) && n !== fnName) queue.push(n);
       }
     }
     refs[siteId] = [...seen].filter((n) => !factories.has(n)).sort();
