@@ -144,6 +144,9 @@ export function parseHeader(bytes: Uint8Array, l: Layout): Record<string, unknow
  * (whose per-call setup costs more than the rest of a small message's envelope). Anything else:
  * undefined, and msgpackr reads it.
  */
+/** Short header words seen so far, by their bytes (see shortAscii). */
+const headerWords = new Map<number, string>();
+
 function smallHeader(b: Uint8Array, p: number, end: number): Record<string, unknown> | undefined {
   if (p >= end) return undefined;
   const first = b[p++]!;
@@ -185,12 +188,21 @@ function shortAscii(b: Uint8Array, p: number, end: number): string | undefined {
   if ((c & 0xe0) !== 0xa0) return undefined;
   const n = c & 0x1f;
   if (p + 1 + n > end) return undefined;
-  let s = "";
+  // Up to six bytes make an exact number key: a connection's few header words ("t", "id",
+  // "call", "result") are made once, not once per message.
+  let key = n;
   for (let i = p + 1; i <= p + n; i++) {
     const ch = b[i]!;
     if (ch >= 0x80) return undefined;
-    s += String.fromCharCode(ch);
+    if (n <= 6) key = key * 128 + ch;
   }
+  if (n <= 6) {
+    const known = headerWords.get(key);
+    if (known !== undefined) return known;
+  }
+  let s = "";
+  for (let i = p + 1; i <= p + n; i++) s += String.fromCharCode(b[i]!);
+  if (n <= 6 && headerWords.size < 256) headerWords.set(key, s);
   return s;
 }
 

@@ -325,11 +325,17 @@ export function restoreModule(info: ModuleInfo, runtime: object = runtimeNamespa
   const values = Object.create(null) as Record<string, unknown>;
   for (const [name, kind] of Object.entries(info.vars)) uninitialized(values, info.id, name, kind);
   let functions: Record<string, unknown> = {};
+  // Bindings this side made writable data properties: written again (every remote call writes
+  // the state it carries) by plain assignment.
+  const writable = new Set<string>();
   const access: Accessors = {
     get: (name) => (Object.hasOwn(info.vars, name) ? values[name] : Reflect.get(functions, name)),
     set: (name, value) => {
-      if (Object.hasOwn(info.vars, name)) {
-        Object.defineProperty(values, name, { value, writable: info.vars[name] !== "const", enumerable: true, configurable: true });
+      if (writable.has(name)) values[name] = value;
+      else if (Object.hasOwn(info.vars, name)) {
+        const constant = info.vars[name] === "const";
+        Object.defineProperty(values, name, { value, writable: !constant, enumerable: true, configurable: true });
+        if (!constant) writable.add(name);
       } else if (info.functions.includes(name)) {
         Reflect.set(functions, name, value);
       } else {
