@@ -76,8 +76,9 @@ const GENERIC = 2;
 const PUSHED: unknown = Symbol("pushed");
 /** Thrown when an optimistic walk finds an object twice (see the top of this file). */
 const SHARED = Symbol("shared");
-/** Innermost stack frames an optimistic walk compares a reference with. */
-const WINDOW = 8;
+/** Innermost stack frames an optimistic walk compares a reference with (object → array →
+ * object: a parent pointer is two frames up, a great-grandparent six). */
+const WINDOW = 6;
 /** Objects an optimistic walk lists before checking them in a Set. */
 const BATCH = 1 << 16;
 /** A list of objects met longer than this is dropped after a graph, not emptied. */
@@ -178,6 +179,8 @@ export class Encoder implements EncodeContext {
   private readonly listed: unknown[] = [];
   private nListed = 0;
   private readonly seen = new Set<unknown>();
+  /** How many of the first objects in `seen` are the table's (see checkListed). */
+  private seeded = 0;
   private listedVisits = NO_LIST;
   /** value → visit number. One Map write per value: the state of a visit lives in `visits`. */
   private readonly memo = new Map<unknown, number>();
@@ -400,6 +403,12 @@ export class Encoder implements EncodeContext {
    * before; throws SHARED if one was met twice. */
   private checkListed(): void {
     const seen = this.seen;
+    // The table's plain objects go in first: one of them met by the walk is written by
+    // reference, which only the exact walk does.
+    if (seen.size === 0) {
+      for (const o of this.table.plainObjects()) seen.add(o);
+      this.seeded = seen.size;
+    }
     const listed = this.listed;
     const n = this.nListed;
     const expected = seen.size + n;
@@ -418,8 +427,10 @@ export class Encoder implements EncodeContext {
       return;
     }
     const listed = this.listed;
-    for (let i = 1; i < n; i++) {
+    const plain = this.table.plainObjects();
+    for (let i = 0; i < n; i++) {
       const v = listed[i];
+      if (plain.has(v as object)) throw SHARED;
       for (let j = 0; j < i; j++) if (listed[j] === v) throw SHARED;
     }
   }
@@ -432,6 +443,7 @@ export class Encoder implements EncodeContext {
     this.nListed = 0;
     this.listedVisits.length = 0;
     if (this.seen.size > 0) this.seen.clear();
+    this.seeded = 0;
   }
 
   /** Optimistic walk: a reference to an object that is not looked up. */
@@ -450,8 +462,11 @@ export class Encoder implements EncodeContext {
     this.checkLast();
     const memo = this.memo;
     const visits = this.listedVisits.items;
-    let i = 0;
-    for (const v of this.seen) memo.set(v, visits[i++]!);
+    let i = -this.seeded;
+    for (const v of this.seen) {
+      if (i >= 0) memo.set(v, visits[i]!);
+      i++;
+    }
     const listed = this.listed;
     for (let j = 0; j < this.nListed; j++) memo.set(listed[j], visits[i++]!);
     this.forgetListed();
@@ -481,7 +496,8 @@ export class Encoder implements EncodeContext {
         const base = this.top;
         const keys = ordinaryProps(v, this.values, base);
         if (keys !== null) {
-          const path = table.pathOfPlain(v);
+          // (An optimistic walk leaves table entries to its distinctness check.)
+          const path = this.optimistic ? undefined : table.pathOfPlain(v);
           if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
           const n = keys.length;
           if (n <= MAX_RECORD_KEYS && this.wirePrimitives(this.values, base, n)) {
@@ -496,7 +512,7 @@ export class Encoder implements EncodeContext {
         const n = a.length;
         const elements = scanElements(a, n);
         if (elements !== HOLEY && onlyElements(a, n)) {
-          const path = table.pathOfPlain(v);
+          const path = this.optimistic ? undefined : table.pathOfPlain(v);
           if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
           if (elements !== MIXED && n >= MIN_NUMBERS) {
             this.out!.taggedBytes(T.T_NUMBERS, numbersType(elements), numbersBytes(a as number[], n, elements));

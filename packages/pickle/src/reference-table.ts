@@ -81,6 +81,12 @@ export class ReferenceTable {
     return this.plainEntries.has(value) ? this.byValue.get(value) : undefined;
   }
 
+  /** The ordinary plain objects and arrays among the entries. */
+  plainObjects(): ReadonlySet<object> {
+    if (!this.globalsWalked) this.walkGlobals();
+    return this.plainEntries;
+  }
+
   /** Whether a path names a builtin (globalThis or `node:`), as opposed to a registered package. */
   static isIntrinsic(path: string): boolean {
     return path.startsWith("globalThis#") || path.startsWith("node:");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeGraph, encodeGraph } from "../src/index.js";
+import { decodeGraph, encodeGraph, ReferenceTable } from "../src/index.js";
 
 const rt = <T>(v: T): T => decodeGraph(encodeGraph(v)) as T;
 
@@ -245,6 +245,30 @@ describe("the optimistic walk (no lookups until an object is met twice)", () => 
     expect(back.index.get("third")).toBe(back.list[3]);
     expect(back.again).toBe(back.list[9_999]);
     expect(fast(root).equals(exact(root))).toBe(true);
+  });
+
+  it("writes the table's ordinary objects and arrays by reference, in small graphs and large", () => {
+    const config = { level: 3 };
+    const list = [1, 2, 3];
+    const table = new ReferenceTable().addModule("graph-fixtures", { config, list });
+    const roundTrip = <T>(v: T): T => decodeGraph(encodeGraph(v, { table }), { table }) as T;
+    const small = roundTrip([config, { list }]);
+    expect(small[0]).toBe(config);
+    expect((small[1] as { list: unknown }).list).toBe(list);
+    const nodes = tree(5_000);
+    (nodes[4_321] as Record<string, unknown>).config = config;
+    const back = roundTrip(nodes[0]);
+    const found: unknown[] = [];
+    const walk = [back];
+    while (walk.length > 0) {
+      const n = walk.pop()! as Record<string, unknown> & { children: unknown[] };
+      if ("config" in n) found.push(n.config);
+      walk.push(...(n.children as (typeof n)[]));
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]).toBe(config);
+    const bytes = (optimistic: boolean) => Buffer.from(encodeGraph(nodes[0], { table, optimistic }));
+    expect(bytes(true).equals(bytes(false))).toBe(true);
   });
 
   it("reports progress that never goes back when the walk starts again", () => {
