@@ -160,6 +160,8 @@ const MAX_RECORD_KEYS = 64;
 const MIN_NUMBERS = 16;
 /** Arrays up to this length are checked for extra properties by listing their keys. */
 const SMALL_ARRAY = 48;
+/** Room left before a body's values for its array header (see Writer.body). */
+const BODY_HEADER_ROOM = 5;
 /** Frames an encoder keeps for its next graph. */
 const KEEP_FRAMES = 64;
 
@@ -221,10 +223,21 @@ export class Encoder implements EncodeContext {
   /** Encodes the graph under `root` into msgpack bytes (the body of a snapshot):
    * [FORMAT, item…, root wire value]. */
   encode(root: unknown): Uint8Array {
+    return this.encodeWith(root, (body) => {
+      const copy = Buffer.allocUnsafeSlow(body.length);
+      copy.set(body);
+      return copy;
+    });
+  }
+
+  /** Encodes like encode(), and hands `use` the body where it was written (valid only during
+   * the call: a caller that copies it anyway — into a snapshot — saves a copy). */
+  encodeWith<T>(root: unknown, use: (body: Uint8Array) => T): T {
     const out = new Writer();
     try {
+      out.begin(BODY_HEADER_ROOM);
       this.write(root, out);
-      return out.finish();
+      return use(out.body(BODY_HEADER_ROOM));
     } finally {
       out.release();
     }

@@ -2,7 +2,7 @@
 // snapshot file format. See README.md.
 import "./runtime/index.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
-import { encodeGraph, type EncodeOptions } from "./encoder.js";
+import { Encoder, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
 import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./runtime/modules.js";
 
@@ -35,10 +35,15 @@ export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions, ModuleLo
 
 /** Serializes a value graph into snapshot bytes. */
 export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
-  const { result: body, modules } = withDumpOptions(options, () => encodeGraph(value, options));
-  // The module table: ids, source hashes and whether each module's code is in the snapshot.
-  const header = modules.length > 0 ? { modules: modules.map((m) => [m.id, m.hash, m.byValue]), ...options.header } : options.header;
-  return encodeSnapshot({ header, body }, options);
+  return withDumpOptions(options, (modules) =>
+    // The body is read where the encoder wrote it: the snapshot is its only copy.
+    new Encoder(options).encodeWith(value, (body) => {
+      // The module table: ids, source hashes and whether each module's code is in the snapshot.
+      const met = modules();
+      const header = met.length > 0 ? { modules: met.map((m) => [m.id, m.hash, m.byValue]), ...options.header } : options.header;
+      return encodeSnapshot({ header, body }, options);
+    }),
+  );
 }
 
 /** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */

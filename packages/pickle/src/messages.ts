@@ -94,9 +94,8 @@ export class MessageCodec {
     w.ensure(4 + MAC_LENGTH);
     const buf = w.bytes;
     // The array header is known now: move what comes before the body up against it.
-    const n = w.length;
-    const arrayHeader = n < 0x10 ? 1 : n < 0x10000 ? 3 : 5;
-    const shift = ARRAY_HEADER_ROOM - arrayHeader;
+    const bodyStart = w.bodyHeader(itemsStart);
+    const shift = bodyStart - (headerEnd + 8);
     if (shift > 0) buf.copyWithin(shift, 0, headerEnd + 8);
     const start = shift;
     const at = start + reserve;
@@ -108,17 +107,8 @@ export class MessageCodec {
     buf[at + 6] = key === null ? 0 : FLAG_SIGNED;
     buf[at + 7] = 0;
     buf.writeUInt32BE(headerEnd - reserve - PREFIX, at + 8);
-    const bodyStart = itemsStart - arrayHeader;
     buf.writeUInt32BE(Math.floor((bodyEnd - bodyStart) / 2 ** 32), bodyStart - 8);
     buf.writeUInt32BE((bodyEnd - bodyStart) >>> 0, bodyStart - 4);
-    if (arrayHeader === 1) buf[bodyStart] = 0x90 | n;
-    else if (arrayHeader === 3) {
-      buf[bodyStart] = 0xdc;
-      buf.writeUInt16BE(n, bodyStart + 1);
-    } else {
-      buf[bodyStart] = 0xdd;
-      buf.writeUInt32BE(n, bodyStart + 1);
-    }
     buf.writeUInt32BE(crc32Range(buf, at, bodyEnd), bodyEnd);
     let end = bodyEnd + 4;
     if (key !== null) {

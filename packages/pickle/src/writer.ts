@@ -144,21 +144,29 @@ export class Writer {
     this.view = new DataView(b.buffer, b.byteOffset, b.length);
   }
 
-  /** The bytes written, as one array of `length` values (its header first), copied out. */
-  finish(): Buffer {
+  /** The body written since begin(at), its array header put right before its values: a view
+   * of the buffer (at must leave room for the header: 5 bytes). */
+  body(at: number): Uint8Array {
+    return this.buf.subarray(this.bodyHeader(at), this.pos);
+  }
+
+  /** Writes the body's array header (its `length` values) so that it ends at `at`; returns
+   * where it starts. */
+  bodyHeader(at: number): number {
     const n = this.length;
-    const head = n < 0x10 ? 1 : n < 0x10000 ? 3 : 5;
-    const out = Buffer.allocUnsafeSlow(head + this.pos);
-    if (head === 1) out[0] = 0x90 | n;
-    else if (head === 3) {
-      out[0] = 0xdc;
-      out.writeUInt16BE(n, 1);
-    } else {
-      out[0] = 0xdd;
-      out.writeUInt32BE(n, 1);
+    const b = this.buf;
+    if (n < 0x10) {
+      b[at - 1] = 0x90 | n;
+      return at - 1;
     }
-    this.buf.copy(out, head, 0, this.pos);
-    return out;
+    if (n < 0x10000) {
+      b[at - 3] = 0xdc;
+      b.writeUInt16BE(n, at - 2);
+      return at - 3;
+    }
+    b[at - 5] = 0xdd;
+    b.writeUInt32BE(n, at - 4);
+    return at - 5;
   }
 
   /** Gives the scratch buffer back (also after a failed encode); the writer is done. */

@@ -68,16 +68,18 @@ export interface ModuleTableEntry {
   byValue: boolean;
 }
 
-/** Runs `fn` (one synchronous encode) with these module options; also returns the modules the
- * encode met (for the snapshot header). */
-export function withDumpOptions<T>(options: ModuleDumpOptions, fn: () => T): { result: T; modules: ModuleTableEntry[] } {
+/** Runs `fn` (one synchronous encode) with these module options; `fn` may ask, after its
+ * encode, for the modules it met (for the snapshot header). */
+export function withDumpOptions<T>(options: ModuleDumpOptions, fn: (modules: () => ModuleTableEntry[]) => T): T {
   const previous = pendingDump;
   const pending: PendingDump = { options, met: undefined };
   pendingDump = pending;
-  try {
-    const result = fn();
+  const modules = (): ModuleTableEntry[] => {
     const met = pending.met;
-    return { result, modules: met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue })) };
+    return met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue }));
+  };
+  try {
+    return fn(modules);
   } finally {
     pendingDump = previous;
   }
