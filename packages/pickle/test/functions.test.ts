@@ -58,6 +58,24 @@ describe("functions of compiled code in snapshots", () => {
     expect(b("!")).toBe("Hello, Ada!");
   });
 
+  test("a function's own properties: a live declaration keeps its own, a re-made one gets the snapshot's", async () => {
+    const { greet, makeCounter } = await load();
+    const { inc } = makeCounter(1) as { inc: Function & { label?: string } };
+    (greet as Function & { label?: string }).label = "at dump";
+    inc.label = "at dump";
+    const bytes = dumps([greet, inc]);
+    (greet as Function & { label?: string }).label = "now";
+    const [g, i] = loads(bytes) as [Function & { label?: string }, Function & { label?: string }];
+    expect(g).toBe(greet);
+    expect(g.label).toBe("now");
+    expect(i).not.toBe(inc);
+    expect(i.label).toBe("at dump");
+    const [fresh] = loads(bytes, { modules: "fresh" }) as [Function & { label?: string }];
+    expect(fresh).not.toBe(greet);
+    expect(fresh.label).toBe("at dump");
+    delete (greet as Function & { label?: string }).label;
+  });
+
   test("a suspended generator with closures continues in another process", async () => {
     const { ticker } = await load();
     const gen = ticker("t");

@@ -17,10 +17,6 @@ import { HandlerList } from "../kinds/description.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
 import { applyItems, bindingItems, byValue } from "./modules.js";
 
-/** Functions this process re-made from a snapshot: only those get the snapshot's own properties
- * (a live module's function declaration keeps its own). */
-const remade = new WeakSet<Function>();
-
 export const closureHandler: ObjectHandler<Function> = {
   kind: "spickle.closure",
   // Create values need only exist: a scope usually holds the closures made over it.
@@ -38,22 +34,20 @@ export const closureHandler: ObjectHandler<Function> = {
     }
     return { create: [record, id, null, scope], fill: [bindingItems(record, id, ctx), props], fillNames: ["module state", "properties"] };
   },
-  create: ([module, id, home, scope]) => {
-    const made = make(module, id as string, home, scope as Scope | null);
-    if (made.remade) remade.add(made.fn);
-    return made.fn;
-  },
+  create: ([module, id, home, scope]) => make(module, id as string, home, scope as Scope | null),
   fill: (fn, [items, props], ctx) => {
     if (items !== null) applyItems(items as unknown[][], ctx);
-    if (props !== null && remade.has(fn)) applyPropList(fn, props as unknown[]);
+    // Only a re-made function gets the snapshot's own properties: a live module's function
+    // declaration keeps its own.
+    if (props !== null && !isLiveDeclaration(fn)) applyPropList(fn, props as unknown[]);
   },
 };
 
-function make(module: unknown, id: string, home: unknown, scope: Scope | null): { fn: Function; remade: boolean } {
+function make(module: unknown, id: string, home: unknown, scope: Scope | null): Function {
   if (home !== undefined && home !== null) {
     const factory = classOf(home)?.sites?.[id];
     if (factory === undefined) throw new SnapshotError(`the snapshot needs function ${id} of a class that has no such function`);
-    return { fn: factory(scope), remade: true };
+    return factory(scope);
   }
   let registry: SiteRegistry | undefined;
   if (module instanceof ModuleRecord) {
@@ -63,9 +57,14 @@ function make(module: unknown, id: string, home: unknown, scope: Scope | null): 
     registry = liveRegistry(module as string);
     if (registry === undefined) throw new SnapshotError(`the snapshot needs function ${id}, but module ${String(module)} is not loaded`);
   }
-  const fn = recreate(id, scope, registry);
-  const live = !(module instanceof ModuleRecord && module.restored) && registry.declarations.get(id) === fn;
-  return { fn, remade: !live };
+  return recreate(id, scope, registry);
+}
+
+/** Whether `fn` is a function declaration of a module loaded by this process (not restored). */
+function isLiveDeclaration(fn: Function): boolean {
+  const c = closureOf(fn);
+  if (c === undefined || c.home !== undefined || moduleOf(c.registry)?.restored === true) return false;
+  return c.registry.declarations.get(c.id) === fn;
 }
 
 /** A function's own properties when they are state (anything but its name, length, the runtime's
