@@ -17,9 +17,10 @@
 // scattered over a table as large as the graph). So a walk starts optimistic: while it meets only
 // ordinary objects, dense arrays and leaves, it looks nothing up. A reference is compared with the
 // few innermost objects on the stack (parent pointers), and otherwise taken as new; the objects
-// met are listed, and added to a Set in batches, a tight loop that proves them distinct (a Set
-// add is cheaper than the memo's Map set, and a batch's objects are still in the cache). The
-// first object of any other kind ends the optimism (its handler may have side effects, so it
+// met are listed, and added to a Set in batches, a tight loop that proves them distinct (cheaper
+// than the memo's Map, lookups and inserts interleaved with the walk). The reference table's
+// plain objects go into the Set first; a small graph compares its few objects pairwise instead.
+// The first object of any other kind ends the optimism (its handler may have side effects, so it
 // runs once, in the exact walk): the listed objects are entered into the memo and the walk goes
 // on exactly. An object listed twice — shared, or a cycle longer than the window — means the
 // bytes so far are wrong: they are dropped and the graph is walked again exactly. Until then both
@@ -177,12 +178,13 @@ export class Encoder implements EncodeContext {
   /** Whether the walk is optimistic (no memo lookups for objects; see the top of this file). */
   private optimistic = false;
   /** Optimistic walk: the objects met since the last check (listed[0…nListed-1]); all of them
-   * are added to `seen`, where they are proven distinct. Their visit numbers, in the order met. */
+   * are added to `seen`, where they are proven distinct. */
   private readonly listed: unknown[] = [];
   private nListed = 0;
   private readonly seen = new Set<unknown>();
   /** How many of the first objects in `seen` are the table's (see checkListed). */
   private seeded = 0;
+  /** The visit numbers of the objects met, in the order met. */
   private listedVisits = NO_LIST;
   /** value → visit number. One Map write per value: the state of a visit lives in `visits`. */
   private readonly memo = new Map<unknown, number>();
@@ -283,7 +285,7 @@ export class Encoder implements EncodeContext {
     const out = this.out!;
     this.optimistic = optimistic;
     out.top(T.FORMAT);
-    let w = list ? this.pushList(root as unknown[], root as unknown[]) : this.wire(root);
+    let w = list ? this.pushList(root as object, root as unknown[]) : this.wire(root);
     if (w === PUSHED) {
       this.run();
       w = ~this.stack[0]!.index; // the root's frame, done
