@@ -36,6 +36,9 @@ export {
 export {
   SITE, SCOPE, SiteRegistry, closure, registerSites, liveRegistry, closureOf, recreate, defineAccessor, accessorOf,
   bind, boundOf, rebind, registerSitesOf, siteOf, registerClassSite, type Scope, type Factory, type ClosureData, type BoundData,
+  // Exported so that the bundle keeps them alive (see closures.ts): a bundler drops what the
+  // package entry does not export into a local that dies after the module runs.
+  taggedFunctionKinds,
 } from "./closures.js";
 // classes as data
 export {
