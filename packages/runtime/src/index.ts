@@ -54,9 +54,10 @@ export {
 export { sharedDataClassName } from "./data.js";
 export { Tasklet, TaskletExit, TaskletQueue, type TaskletStatus, type TimerEntry } from "./tasklets/tasklet.js";
 export {
-  Scheduler, DeadlockError, type SchedulerOptions, type PauseOptions, type ResumeOptions, type SchedulerState,
+  Scheduler, DeadlockError, type SchedulerOptions, type PauseOptions, type ResumeOptions, type SchedulerState, type LongSliceReporter,
   type HostHandler, type ErrorReporter,
 } from "./tasklets/scheduler.js";
+export { coarseClockTicking } from "./tasklets/coarse-clock.js";
 export { Op, ScheduleOp, SleepOp, IoOp, HostCallOp, schedule, sleep, io, hostCall } from "./tasklets/ops.js";
 export { Channel, ChannelClosedError, SendOp, ReceiveOp, ReceiveAllOp } from "./tasklets/channel.js";
 export { Lock, AcquireOp } from "./tasklets/lock.js";

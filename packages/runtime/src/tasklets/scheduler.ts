@@ -8,6 +8,10 @@
 // returns to the event loop (setImmediate) every SLICE_SWITCHES switches or SLICE_MS, so a
 // tasklet spinning on schedule() cannot starve a sleeper; otherwise every MAX_SLICE_MS. With
 // nothing runnable it waits: a real setTimeout for the next timer, promise callbacks for io.
+// With the coarse clock (option `coarseClock`) the loop reads a shared clock cell after every
+// step — one memory load — so it returns to the event loop within MAX_SLICE_MS of wall time even
+// when single steps are long (signal handlers and checkpoint timers run then; a pause they ask
+// for stops the loop at the next switch), and it reports a step longer than `maxSlice`.
 //
 // The run ends when the main tasklet ends; `run()` then resolves with its result (or rejects
 // with its error). Tasklets still alive are left where they are — not run further, not killed
@@ -16,6 +20,7 @@
 
 import { registerDataClass, TRANSIENT } from "../data.js";
 import { FRAME, resumeNext, type Frame } from "../generator.js";
+import { coarseClock, STILL_CLOCK } from "./coarse-clock.js";
 import { Op, PARK } from "./ops.js";
 import { active as activeBinding, NEXT, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
 
@@ -31,6 +36,8 @@ const opNext = Op.prototype.next;
 
 export type HostHandler = (request: unknown, tasklet: Tasklet, scheduler: Scheduler) => unknown;
 export type ErrorReporter = (tasklet: Tasklet, error: unknown) => void;
+/** Told of a step that ran `ms` milliseconds (about: the coarse clock moves every 10 ms). */
+export type LongSliceReporter = (tasklet: Tasklet, ms: number) => void;
 
 export interface SchedulerOptions {
   /** Called when a tasklet other than main ends with an uncaught error (default: console.error). */
@@ -39,6 +46,12 @@ export interface SchedulerOptions {
   host?: HostHandler;
   /** How long a checkpoint waits for pending io before failing (ms, default 30,000). */
   ioTimeout?: number;
+  /** Read the coarse clock after every step (see the top of this file). Once on, stays on. */
+  coarseClock?: boolean;
+  /** With the coarse clock: a step longer than this (ms, default 1,000) is reported, once per
+   * tasklet, to `onLongSlice` (default: a console.warn naming the tasklet). */
+  maxSlice?: number;
+  onLongSlice?: LongSliceReporter;
 }
 
 export interface PauseOptions {
@@ -72,6 +85,12 @@ interface Transient {
   onError: ErrorReporter | undefined;
   host: HostHandler | undefined;
   ioTimeout: number;
+  /** The coarse clock's cell, or STILL_CLOCK. */
+  clock: Int32Array;
+  maxSlice: number;
+  onLongSlice: LongSliceReporter | undefined;
+  /** Tasklets already reported for a long step. */
+  reported: WeakSet<Tasklet>;
   slice: () => void;
   /** run()/resume() promises, settled when main ends. */
   settle: Waiter<unknown>[];
@@ -213,6 +232,9 @@ export class Scheduler {
     const started = now();
     let clock = started;
     let steps = 0;
+    const clockCell = tr.clock;
+    const startTick = clockCell[0]!;
+    let lastTick = startTick;
     try {
       for (;;) {
         if (timers.length > 0) {
@@ -231,6 +253,16 @@ export class Scheduler {
           void this.quiesce();
           return;
         }
+        const tick = clockCell[0]!;
+        if (tick !== lastTick) {
+          // lastTick was read just before this step began: the difference is its duration.
+          if (((tick - lastTick) | 0) >= tr.maxSlice) this.reportLongSlice(tasklet, (tick - lastTick) | 0);
+          lastTick = tick;
+          if (((tick - startTick) | 0) >= MAX_SLICE_MS) {
+            this.scheduleSlice();
+            return;
+          }
+        }
         if ((++steps & 255) === 0 || timers.length > 0) {
           if (timers.length === 0) clock = now();
           const waiting = timers.length > 0 || tr.io.size > 0;
@@ -244,6 +276,14 @@ export class Scheduler {
       tr.inSlice = false;
       active.tasklet = previous;
     }
+  }
+
+  private reportLongSlice(tasklet: Tasklet, ms: number): void {
+    const tr = this.transient();
+    if (tr.reported.has(tasklet)) return;
+    tr.reported.add(tasklet);
+    if (tr.onLongSlice !== undefined) tr.onLongSlice(tasklet, ms);
+    else console.warn(`spickle: ${tasklet} ran ${ms} ms without a switch point (signals and checkpoints wait for the next one)`);
   }
 
   /** Resumes `tasklet` until it yields, parks or ends. */
@@ -554,6 +594,10 @@ export class Scheduler {
         onError: undefined,
         host: undefined,
         ioTimeout: 30_000,
+        clock: STILL_CLOCK,
+        maxSlice: 1000,
+        onLongSlice: undefined,
+        reported: new WeakSet(),
         slice: () => this.slice(),
         settle: [],
         pauses: [],
@@ -571,6 +615,9 @@ export class Scheduler {
       if (options.onError !== undefined) tr.onError = options.onError;
       if (options.host !== undefined) tr.host = options.host;
       if (options.ioTimeout !== undefined) tr.ioTimeout = options.ioTimeout;
+      if (options.coarseClock === true) tr.clock = coarseClock();
+      if (options.maxSlice !== undefined) tr.maxSlice = options.maxSlice;
+      if (options.onLongSlice !== undefined) tr.onLongSlice = options.onLongSlice;
     }
     return tr;
   }
