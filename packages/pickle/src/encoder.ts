@@ -329,8 +329,8 @@ export class Encoder implements EncodeContext {
     this.negZero = 0;
   }
 
-  fail(typeName: string, reason: string): never {
-    throw new SerializeError(typeName, this.path(), reason);
+  fail(typeName: string, reason: string, settles?: PromiseLike<unknown>): never {
+    throw new SerializeError(typeName, this.path(), reason, settles === undefined ? undefined : { settles });
   }
 
   /** The path of the value currently being looked at, built from the stack on demand. */

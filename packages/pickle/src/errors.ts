@@ -7,12 +7,16 @@ export class SerializeError extends Error {
   readonly path: string;
   readonly typeName: string;
   readonly reason: string;
-  constructor(typeName: string, path: string, reason: string, options?: { cause?: unknown }) {
+  /** Settles when the value may have become serializable (a write stream's queued bytes were
+   * written): a checkpoint can wait for it and try again. */
+  readonly settles: PromiseLike<unknown> | undefined;
+  constructor(typeName: string, path: string, reason: string, options?: { cause?: unknown; settles?: PromiseLike<unknown> }) {
     super(`cannot serialize ${typeName} at ${path}: ${reason}`, options);
     this.name = "SerializeError";
     this.path = path;
     this.typeName = typeName;
     this.reason = reason;
+    this.settles = options?.settles;
   }
 }
 

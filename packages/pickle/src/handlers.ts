@@ -9,7 +9,7 @@ import type { ReferenceTable } from "./reference-table.js";
 export interface EncodeContext {
   readonly table: ReferenceTable;
   /** Throws a SerializeError naming the current path, e.g. `cannot serialize Socket at root.conn: …`. */
-  fail(typeName: string, reason: string): never;
+  fail(typeName: string, reason: string, settles?: PromiseLike<unknown>): never;
   /** Counts the graphs this context has written: an encoder may be reused for many (a
    * connection's messages), so a handler that keeps state per graph, keyed by the context,
    * starts afresh when this changes. */

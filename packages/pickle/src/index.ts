@@ -13,7 +13,7 @@ export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } fro
 export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption } from "./reducers.js";
 export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
 export {
-  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, FORMAT_VERSION, SPICKLE_VERSION,
+  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, FORMAT_VERSION, SPICKLE_VERSION, FLAG_SIGNED, keyOf,
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";

@@ -217,11 +217,20 @@ export function decodeSnapshot(bytes: Uint8Array, options?: SnapshotKeyOptions):
   return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd) };
 }
 
+export interface WriteSnapshotFileOptions {
+  /** Runs once the new file is complete on disk, just before it replaces `path` (`--keep`
+   * rotates the previous generations here, so a failed write rotates nothing). */
+  beforeReplace?: () => void;
+}
+
 /** Writes a file atomically: a temp file in the same folder, fsync, rename over `path`, fsync
- * the folder. Until the rename the previous file is intact; after it, the new one is complete. */
-export function writeSnapshotFile(path: string, bytes: Uint8Array): void {
+ * the folder. Until the rename the previous file is intact; after it, the new one is complete.
+ * Temp files are named `.<name>.<pid>.<random>.tmp`; those of writers no longer running (killed
+ * mid-write) are removed after each successful write. */
+export function writeSnapshotFile(path: string, bytes: Uint8Array, options: WriteSnapshotFileOptions = {}): void {
   const dir = pathModule.dirname(pathModule.resolve(path));
-  const tmp = pathModule.join(dir, `.${pathModule.basename(path)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const name = pathModule.basename(path);
+  const tmp = pathModule.join(dir, `.${name}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const fd = fs.openSync(tmp, "wx", 0o644);
   try {
     let off = 0;
@@ -234,12 +243,48 @@ export function writeSnapshotFile(path: string, bytes: Uint8Array): void {
   }
   fs.closeSync(fd);
   try {
+    options.beforeReplace?.();
     fs.renameSync(tmp, path);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
   }
   syncDirectory(dir);
+  removeStaleTemporaries(dir, name);
+}
+
+/** Removes `.<name>.<pid>.<tag>.tmp` files in `dir` whose writer process is gone. */
+export function removeStaleTemporaries(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
+    const m = /^(\d+)\.[a-z0-9]+\.tmp$/.exec(entry.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      fs.rmSync(pathModule.join(dir, entry), { force: true });
+    } catch {
+      // Not ours to remove after all (permissions): left for whoever owns it.
+    }
+  }
+}
+
+/** Whether a process with this id runs on this machine (EPERM: it runs, as another user). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function syncDirectory(dir: string): void {

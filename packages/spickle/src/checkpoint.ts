@@ -6,9 +6,13 @@
 // The fork is a host call (runtime seam): the calling tasklet is recorded as the scheduler's
 // host caller, so the snapshot holds it suspended inside the fork, and it runs first on both sides.
 
-import { readFileSync } from "node:fs";
-import { hostCall, registerDataClass, Scheduler, type HostCallOp, type Tasklet } from "@spickle/runtime";
-import { defaultReferenceTable, dumps, loads, writeSnapshotFile, type Progress, type SerializableModules } from "@spickle/pickle";
+import { existsSync, readFileSync } from "node:fs";
+import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
+import {
+  decodeSnapshot, defaultReferenceTable, dumps, encodeSnapshot, FLAG_SIGNED, keyOf, loads, SerializeError, writeSnapshotFile,
+  type Progress, type SerializableModules,
+} from "@spickle/pickle";
+import { clip } from "./clip.js";
 import { summarizeTasklets, taskletCollector } from "./stacks.js";
 
 export type ForkResult = { resumed: false; snapshot: Uint8Array } | { resumed: true; args: string[] };
@@ -58,8 +62,15 @@ export interface CheckpointOptions {
   header?: Record<string, unknown>;
   /** Which compiled modules a checkpoint carries by value (default: all). */
   serializableModules?: SerializableModules;
-  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates first). */
+  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates too). */
   writeFile?: (path: string, bytes: Uint8Array) => void;
+  /** How long a checkpoint waits for pending io and for write streams' queued bytes (ms,
+   * default 30,000). */
+  ioTimeout?: number;
+  /** For the scheduler: the coarse clock and the long-step report (see SchedulerOptions). */
+  scheduler?: Pick<SchedulerOptions, "coarseClock" | "maxSlice" | "onLongSlice">;
+  /** Called after each checkpoint file is written (by the program or from outside). */
+  onWritten?: (path: string) => void;
   /** Called with the scheduler once it runs (the CLI's `--checkpoint-every` pauses it). */
   onStart?: (scheduler: Scheduler) => void;
   /** Called as each checkpoint (or the resume) starts; what it returns hears the pickler's
@@ -80,7 +91,7 @@ export function runCheckpointable<A extends string[], R>(
   options: CheckpointOptions = {},
   ...args: A
 ): Promise<R> {
-  const scheduler = new Scheduler({ host: checkpointHost(options) });
+  const scheduler = new Scheduler({ ...options.scheduler, host: checkpointHost(options), ioTimeout: options.ioTimeout });
   const done = scheduler.run(main as (...all: unknown[]) => Iterator<unknown, R, unknown>, new CheckpointSupport(options.checkpointFile ?? null), ...args);
   options.onStart?.(scheduler);
   return done;
@@ -104,7 +115,12 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
     progress?.done();
   }
   if (!(scheduler instanceof Scheduler)) throw new Error("spickle: this snapshot does not hold a checkpointed program");
-  const done = scheduler.resume({ host: checkpointHost(options), hostResult: { value: { resumed: true, args } } });
+  const done = scheduler.resume({
+    ...options.scheduler,
+    host: checkpointHost(options),
+    ioTimeout: options.ioTimeout,
+    hostResult: { value: { resumed: true, args } },
+  });
   options.onStart?.(scheduler);
   return done;
 }
@@ -130,13 +146,95 @@ export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions
   }
 }
 
+/** Why a checkpoint could not be made, in one line; the previous checkpoint file is untouched. */
+export class CheckpointError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CheckpointError";
+  }
+}
+
+const DEFAULT_IO_TIMEOUT = 30_000;
+
+/**
+ * checkpointBytes of a paused scheduler, first letting write streams empty their queues: a
+ * stream with queued bytes cannot be saved (those bytes are not in the file yet), and while the
+ * scheduler is paused nothing adds to them. Waits at most `timeoutMs` in all.
+ */
+export async function drainedCheckpointBytes(scheduler: Scheduler, options: CheckpointOptions, caller: Tasklet | undefined, timeoutMs: number): Promise<Uint8Array> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      return checkpointBytes(scheduler, options, caller);
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!(error instanceof SerializeError) || error.settles === undefined) throw error;
+      if (left <= 0) throw new CheckpointError(`${error.message.replace(/ \(the write callback.*$/, "")} after waiting ${Math.round(timeoutMs)} ms`, { cause: error });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([error.settles, new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Writes a checkpoint; any failure is a CheckpointError naming the file and saying that the
+ * previous checkpoint in it (if any) is intact — the write is atomic. */
+export function writeCheckpointFile(path: string, bytes: Uint8Array, options: CheckpointOptions): void {
+  try {
+    (options.writeFile ?? writeSnapshotFile)(path, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what = (code !== undefined ? WRITE_PROBLEMS[code] : undefined) ?? (error as Error)?.message?.split("\n")[0] ?? String(error);
+    const previous = existsSync(path) ? "the previous checkpoint in it is intact" : "there was no earlier checkpoint in it";
+    throw new CheckpointError(`cannot write checkpoint ${clip(path)}: ${clip(what)}${code !== undefined && !what.includes(code) ? ` (${code})` : ""}; ${previous}`, { cause: error });
+  }
+}
+
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "read-only file system",
+  ENOENT: "its folder does not exist",
+  ENOTDIR: "a part of its path is not a folder",
+  EISDIR: "it is a folder",
+  EIO: "input/output error",
+};
+
+/**
+ * Marks the checkpoint file at `path` as the checkpoint of a program that finished (header
+ * field `finished`, the time; the file is rewritten atomically): `spickle resume` refuses it
+ * unless forced. Returns why it could not, or null. A signed file is re-signed, so this needs
+ * the key it was signed with.
+ */
+export function markCheckpointFinished(path: string, key?: string): string | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : `cannot read it (${(error as Error).message.split("\n")[0]})`;
+  }
+  try {
+    const signed = bytes.length > 6 && (bytes[6]! & FLAG_SIGNED) !== 0;
+    if (signed && keyOf({ key }) === undefined) return "it is signed and no key is set to sign it again";
+    const { header, body } = decodeSnapshot(bytes, { key });
+    if (header.kind !== "checkpoint" || header.finished !== undefined) return null;
+    writeSnapshotFile(path, encodeSnapshot({ header: { ...header, finished: new Date().toISOString() }, body }, { key }));
+    return null;
+  } catch (error) {
+    return (error as Error)?.message?.split("\n")[0] ?? String(error);
+  }
+}
+
 function checkpointHost(options: CheckpointOptions) {
-  return (request: unknown, caller: Tasklet, scheduler: Scheduler): ForkResult | CheckpointResult => {
+  return async (request: unknown, caller: Tasklet, scheduler: Scheduler): Promise<ForkResult | CheckpointResult> => {
     const { kind, explicit } = request as CheckpointRequest;
     const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path;
-    const snapshot = checkpointBytes(scheduler, options, caller);
+    const snapshot = await drainedCheckpointBytes(scheduler, options, caller, options.ioTimeout ?? DEFAULT_IO_TIMEOUT);
     if (kind === "fork") return { resumed: false, snapshot };
-    (options.writeFile ?? writeSnapshotFile)(path!, snapshot);
+    writeCheckpointFile(path!, snapshot, options);
+    options.onWritten?.(path!);
     return { resumed: false, path: path! };
   };
 }

@@ -12,6 +12,8 @@ export {
   runCheckpointable,
   resumeCheckpoint,
   resumeCheckpointWith,
+  markCheckpointFinished,
+  CheckpointError,
   type CheckpointOptions,
   type CheckpointResult,
   type ForkResult,

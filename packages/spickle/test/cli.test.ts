@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumps } from "@spickle/pickle";
+import { dumps, readSnapshotHeader } from "@spickle/pickle";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = dirname(here);
@@ -126,7 +126,9 @@ describe("checkpoint options", () => {
     expect(readdirSync(dir).sort()).toEqual(["c.ckpt", "c.ckpt.1", "c.ckpt.2"]);
     const older = spickle(["resume", "c.ckpt.2"], { cwd: dir });
     expect(lines(older.stdout)).toEqual(["resumed with []", "step 3 total 14", "step 4 total 30", "done 30"]);
-    const newest = spickle(["resume", "c.ckpt"], { cwd: dir });
+    // The newest is the checkpoint of a program that finished: refused, unless forced.
+    expect(spickle(["resume", "c.ckpt"], { cwd: dir }).status).toBe(2);
+    const newest = spickle(["resume", "--force", "c.ckpt"], { cwd: dir });
     expect(lines(newest.stdout)).toEqual(["resumed with []", "done 30"]);
   });
 
@@ -139,13 +141,13 @@ describe("checkpoint options", () => {
     expect(readdirSync(dir)).toEqual(["t.ckpt"]);
     const info = JSON.parse(spickle(["inspect", "--json", "t.ckpt"], { cwd: dir }).stdout);
     expect(info).toMatchObject({ kind: "checkpoint", tasklets: 1, pausedIn: null });
-    const resumed = spickle(["resume", "t.ckpt"], { cwd: dir });
+    const resumed = spickle(["resume", "--force", "t.ckpt"], { cwd: dir });
     expect(resumed.stderr).toBe("");
     expect(resumed.status).toBe(0);
     expect(lines(resumed.stdout)).toEqual(["done 5050"]);
   });
 
-  it("SIGTERM writes a checkpoint at the next switch point and exits 0; resume continues exactly", async () => {
+  it("SIGTERM writes a checkpoint at the next switch point and exits 75; resume continues exactly", async () => {
     const dir = freshFolder();
     const env: Record<string, string | undefined> = { ...process.env, SPICKLE_CACHE_DIR: join(scratch, "cache") };
     delete env.NODE_PATH;
@@ -163,7 +165,7 @@ describe("checkpoint options", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(75);
     expect(stdout).toBe("start\n");
     expect(lines(stderr)).toEqual([
       `spickle: SIGTERM: checkpoint written to ${join(dir, "s.ckpt")}`,
@@ -220,8 +222,10 @@ describe("spickle resume", () => {
     expect(lines(r.stdout)).toEqual(["resumed with [again --verbose]", "step 2 total 5", "step 3 total 14", "done 14"]);
     expect(readFileSync(original).equals(before)).toBe(true);
     expect(readFileSync(copy).equals(before)).toBe(false);
-    // The last checkpoint (after step 3) resumes to the end.
-    const last = spickle(["resume", copy]);
+    // The program finished: its checkpoint file says so; forced, the last checkpoint (after
+    // step 3) resumes to the end.
+    expect(spickle(["resume", copy]).status).toBe(2);
+    const last = spickle(["resume", "--force", copy]);
     expect(last.status).toBe(0);
     expect(lines(last.stdout)).toEqual(["resumed with []", "done 14"]);
   });
@@ -232,8 +236,11 @@ describe("spickle resume", () => {
     const next = join(freshFolder(), "next.ckpt");
     const r = spickle(["resume", "--checkpoint-file", next, original]);
     expect(r.status).toBe(0);
-    expect(readFileSync(original).equals(before)).toBe(true);
-    expect(existsSync(next)).toBe(true);
+    // Both say the program finished; the original only by that header field.
+    const marked = readSnapshotHeader(readFileSync(original), { key: null });
+    expect(marked.finished).toEqual(expect.any(String));
+    expect({ ...marked, finished: undefined }).toEqual({ ...readSnapshotHeader(before, { key: null }), finished: undefined });
+    expect(readSnapshotHeader(readFileSync(next), { key: null }).finished).toEqual(expect.any(String));
   });
 
   it("a program failing after resume exits 1 with the .ts line", () => {
@@ -363,8 +370,8 @@ describe("kill -9 during checkpoint writes", () => {
         expect(r.status).toBe(0);
       }
     }
-    // A temp file may remain from the killed write; the checkpoints themselves are intact.
-    expect(readdirSync(dir).filter((f) => !f.endsWith(".tmp")).sort()).toEqual(["k.ckpt", "k.ckpt.1"]);
+    // A temp file and the lease may remain from the killed process; the checkpoints are intact.
+    expect(readdirSync(dir).filter((f) => !f.endsWith(".tmp") && !f.endsWith(".lock")).sort()).toEqual(["k.ckpt", "k.ckpt.1"]);
   });
 });
 

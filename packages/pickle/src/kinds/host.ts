@@ -165,6 +165,18 @@ function decoderHoldsBytes(s: fs.ReadStream): boolean {
   return typeof decoder?.lastNeed === "number" && decoder.lastNeed > 0;
 }
 
+/** Settles once `s` has no queued bytes (or is closed). Its queue empties with no event of its
+ * own unless it was full ('drain'), so it is looked at every few milliseconds. */
+function drained(s: fs.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (s.writableLength === 0 || s.destroyed) resolve();
+      else setTimeout(check, 2).unref();
+    };
+    check();
+  });
+}
+
 function writeStreamState(s: fs.WriteStream, ctx: EncodeContext, name: string): WriteStreamState {
   if (s.destroyed || s.writableEnded) ctx.fail(name, "the stream is ended or closed (drop the reference to it before the checkpoint)");
   const path = streamPath(s.path, name, ctx);
@@ -173,7 +185,7 @@ function writeStreamState(s: fs.WriteStream, ctx: EncodeContext, name: string): 
   // Queued bytes are not observable through the stream's public API: they must have reached the file.
   if (s.writableLength > 0) {
     ctx.fail(name, `${s.writableLength} bytes are still queued for writing; checkpoint after they are written ` +
-      "(the write callback, or the 'drain' event)");
+      "(the write callback, or the 'drain' event)", drained(s));
   }
   const start = typeof f.start === "number" ? f.start : 0;
   const position = isAppendFlags(flags) ? null : start + s.bytesWritten;

@@ -522,7 +522,7 @@ export class Scheduler {
       const timeout = limits.length > 0 ? Math.min(...limits) : tr.ioTimeout;
       if (!(await this.ioSettled(timeout))) {
         const names = [...tr.io].map(String).join(", ");
-        failure = new Error(`spickle: cannot checkpoint: ${names} still wait${tr.io.size > 1 ? "" : "s"} on io after ${timeout} ms`);
+        failure = new Error(`spickle: cannot checkpoint: ${names} still wait${tr.io.size > 1 ? "" : "s"} on io after ${Math.round(timeout)} ms`);
       }
     }
     this.state = "paused";

@@ -10,6 +10,12 @@ export interface CheckpointCliOptions {
   checkpointEvery?: number;
   keep?: number;
   serializableModules?: string[];
+  /** Milliseconds a signal's checkpoint is retried for (`--signal-grace`). */
+  signalGrace?: number;
+  /** Milliseconds a step may run before it is reported (`--max-slice`). */
+  maxSlice?: number;
+  /** `resume --force`: resume a checkpoint of a program that finished. */
+  force?: boolean;
 }
 
 /** `--checkpoint-every` and `--keep` need a checkpoint file: checked before anything runs. */

@@ -1,55 +1,107 @@
 // Checkpoint options of `spickle run` and `spickle resume`:
-// - `--keep <n>`: before a checkpoint replaces the file, the previous ones move to `<file>.1` …
-//   `<file>.<n-1>` (the oldest is dropped). No file is ever missing or partial: each move is a
-//   hard link to a temp name renamed over the next slot, then the new checkpoint is written
-//   atomically over the file.
-// - `--checkpoint-every <duration>`: after each interval the scheduler pauses at its next switch
-//   point and the whole program is written to the checkpoint file, then it continues.
+// - `--keep <n>`: the previous checkpoints move to `<file>.1` … `<file>.<n-1>` (the oldest is
+//   dropped) once the new one is complete on disk, just before it replaces the file. No file is
+//   ever missing or partial: each move is a hard link to a temp name renamed over the next slot,
+//   and the new checkpoint is renamed over the file.
+// - `--checkpoint-every <duration>`, SIGINT and SIGTERM: see ./checkpoint-triggers.ts.
+// - The lease (./lease.ts) on the checkpoint file (and on the file a resume starts from).
+// - A program that finishes marks its checkpoint file finished (`resume` then refuses it).
 
 import { existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { writeSnapshotFile } from "@spickle/pickle";
-import type { Scheduler } from "@spickle/runtime";
-import { checkpointBytes, type CheckpointOptions } from "../checkpoint.js";
-import { ProgramError } from "./errors.js";
+import { coarseClockTicking, type Tasklet } from "@spickle/runtime";
+import { markCheckpointFinished, type CheckpointOptions } from "../checkpoint.js";
+import { clip, ProgramError } from "./errors.js";
 import type { CheckpointCliOptions } from "./checkpoint-options.js";
+import { PeriodicCheckpoints, SignalCheckpoint, CheckpointGate, formatMs } from "./checkpoint-triggers.js";
+import { takeLease, type Lease } from "./lease.js";
 import { terminalProgress } from "./progress.js";
 
-/** What a run or resume checkpoints with: the options, and the periodic and signal checkpointers. */
+export const DEFAULT_SIGNAL_GRACE = 10_000;
+export const DEFAULT_MAX_SLICE = 1000;
+
+/** What a run or resume checkpoints with: the options, the periodic and signal checkpointers,
+ * the leases it holds. */
 export interface CheckpointPolicy {
   options: CheckpointOptions;
   periodic: PeriodicCheckpoints | null;
   signals: SignalCheckpoint | null;
+  leases: Lease[];
+  /** Files to mark finished when the program finishes: the checkpoint file once written (or when
+   * it is the file resumed from), and the file resumed from. */
+  finishing: Set<string>;
+}
+
+export interface PolicyContext {
+  /** The checkpoint file a resume started from (absolute). */
+  resumedFrom?: string;
+  /** Leases already taken (resume takes them before reading the file); else this takes one on
+   * the checkpoint file. */
+  leases?: Lease[];
 }
 
 /** The checkpoint policy of a run or resume (its usage was checked by checkCheckpointUsage). */
-export function checkpointPolicy(cli: CheckpointCliOptions, checkpointFile: string | undefined, entry: string | undefined): CheckpointPolicy {
+export function checkpointPolicy(cli: CheckpointCliOptions, checkpointFile: string | undefined, entry: string | undefined, context: PolicyContext = {}): CheckpointPolicy {
+  const leases = context.leases ?? (checkpointFile === undefined ? [] : [takeLease(checkpointFile)]);
+  // The coarse clock lets signals in during long steps and measures them; a run with nothing to
+  // checkpoint and no --max-slice does not start its thread.
+  const watched = checkpointFile !== undefined || cli.maxSlice !== undefined;
+  if (watched) void coarseClockTicking(); // its thread starts while the program loads
+  const finishing = new Set<string>();
+  // The file resumed from, when this process holds it (not a read-only copy).
+  const resumedFrom = context.resumedFrom;
+  if (resumedFrom !== undefined && leases.some((lease) => lease.checkpoint === resumedFrom)) finishing.add(resumedFrom);
   const options: CheckpointOptions = {
     checkpointFile,
     header: entry === undefined ? undefined : { entry },
     progress: (work) => terminalProgress(process.stderr, work),
+    scheduler: watched ? { coarseClock: true, maxSlice: cli.maxSlice ?? DEFAULT_MAX_SLICE, onLongSlice: reportLongSlice } : undefined,
+    onWritten: (path) => {
+      if (path === checkpointFile) finishing.add(path);
+    },
   };
   if (cli.keep !== undefined && cli.keep > 1) options.writeFile = rotatingWriter(cli.keep);
   if (cli.serializableModules !== undefined) options.serializableModules = serializableModulesMatching(cli.serializableModules);
-  const periodic = cli.checkpointEvery === undefined || checkpointFile === undefined ? null : new PeriodicCheckpoints(cli.checkpointEvery, checkpointFile, options);
-  const signals = checkpointFile === undefined ? null : new SignalCheckpoint(checkpointFile, options);
+  const gate = new CheckpointGate();
+  const periodic = cli.checkpointEvery === undefined || checkpointFile === undefined ? null : new PeriodicCheckpoints(cli.checkpointEvery, checkpointFile, options, gate);
+  const signals = checkpointFile === undefined ? null : new SignalCheckpoint(checkpointFile, options, gate, cli.signalGrace ?? DEFAULT_SIGNAL_GRACE);
   options.onStart = (scheduler) => {
     periodic?.start(scheduler);
     signals?.start(scheduler);
   };
-  return { options, periodic, signals };
+  return { options, periodic, signals, leases, finishing };
 }
 
-/** Waits for the program (or a failed periodic checkpoint); its failure is a ProgramError. */
-export async function awaitProgram(running: Promise<unknown>, { periodic, signals }: CheckpointPolicy): Promise<void> {
+/** Waits for the program; its failure is a ProgramError. A program that finished marks its
+ * checkpoint files finished. The leases are released either way. */
+export async function awaitProgram(running: Promise<unknown>, policy: CheckpointPolicy): Promise<void> {
+  const { periodic, signals } = policy;
   try {
-    await (periodic === null ? running : Promise.race([running, periodic.failure]));
-  } catch (error) {
-    throw new ProgramError(error);
+    try {
+      await running;
+    } catch (error) {
+      throw new ProgramError(error);
+    } finally {
+      periodic?.stop();
+      signals?.stop();
+    }
+    for (const file of policy.finishing) {
+      const problem = markCheckpointFinished(file, policy.options.key);
+      if (problem !== null) process.stderr.write(`spickle: the program finished, but ${clip(file)} could not be marked finished: ${clip(problem, 400)}\n`);
+    }
   } finally {
-    periodic?.stop();
-    signals?.stop();
+    for (const lease of policy.leases) lease.release();
   }
+}
+
+/** `--max-slice`: one line naming the tasklet, and where it stopped after the long step. */
+function reportLongSlice(tasklet: Tasklet, ms: number): void {
+  void import("../stacks.js").then(({ summarizeTasklets }) => {
+    const frame = tasklet.gen === null ? undefined : summarizeTasklets(tasklet.scheduler, [tasklet]).list[0]?.frames[0];
+    const where = frame === undefined ? "" : ` in ${frame.fn}${frame.file !== undefined ? ` (${clip(frame.file)}:${frame.line})` : ""}`;
+    process.stderr.write(`spickle: tasklet ${tasklet.name} ran ${formatMs(ms)} without a switch point${where}; signals and checkpoints wait for its next one\n`);
+  });
 }
 
 /** A glob over module ids (`src/**`, `lib/*.ts`, `?`) as a RegExp: `**` crosses folders, `*` not. */
@@ -82,138 +134,27 @@ export function rotatedPath(path: string, k: number): string {
   return `${path}.${k}`;
 }
 
-/** A `writeFile` that keeps the last `keep` checkpoints. */
+/** A `writeFile` that keeps the last `keep` checkpoints, rotating them once the new one is
+ * complete (a failed write rotates nothing). */
 export function rotatingWriter(keep: number): (path: string, bytes: Uint8Array) => void {
   return (path, bytes) => {
-    if (keep > 1 && existsSync(path)) {
-      // Oldest first, each by a hard link to a temp name renamed over the next slot, so every
-      // slot that exists stays complete and present at every moment (the oldest is replaced).
-      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.rotate.tmp`);
-      const shift = (from: string, to: string) => {
-        rmSync(tmp, { force: true });
-        linkSync(from, tmp);
-        renameSync(tmp, to);
-      };
-      for (let k = keep - 2; k >= 1; k--) {
-        if (existsSync(rotatedPath(path, k))) shift(rotatedPath(path, k), rotatedPath(path, k + 1));
-      }
-      shift(path, rotatedPath(path, 1));
-    }
-    writeSnapshotFile(path, bytes);
+    writeSnapshotFile(path, bytes, { beforeReplace: () => rotate(path, keep) });
   };
 }
 
-/**
- * Periodic checkpoints of a running scheduler. `failure` rejects when one cannot be written
- * (for example a value that cannot be serialized): the run fails with that error.
- */
-export class PeriodicCheckpoints {
-  readonly failure: Promise<never>;
-  private fail!: (error: unknown) => void;
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
-
-  constructor(
-    private readonly everyMs: number,
-    private readonly file: string,
-    private readonly options: CheckpointOptions,
-  ) {
-    this.failure = new Promise<never>((_, reject) => {
-      this.fail = reject;
-    });
-    this.failure.catch(() => {});
-  }
-
-  /** For CheckpointOptions.onStart. */
-  readonly start = (scheduler: Scheduler): void => {
-    this.schedule(scheduler);
+/** Shifts `path` → `path.1` → … → `path.<keep-1>` (the oldest is replaced). */
+function rotate(path: string, keep: number): void {
+  if (keep <= 1 || !existsSync(path)) return;
+  // Oldest first, each by a hard link to a temp name renamed over the next slot, so every slot
+  // that exists stays complete and present at every moment.
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.rotate.tmp`);
+  const shift = (from: string, to: string) => {
+    rmSync(tmp, { force: true });
+    linkSync(from, tmp);
+    renameSync(tmp, to);
   };
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+  for (let k = keep - 2; k >= 1; k--) {
+    if (existsSync(rotatedPath(path, k))) shift(rotatedPath(path, k), rotatedPath(path, k + 1));
   }
-
-  private schedule(scheduler: Scheduler): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(scheduler), this.everyMs);
-    this.timer.unref(); // never keeps a finished program alive
-  }
-
-  private async tick(scheduler: Scheduler): Promise<void> {
-    this.timer = null;
-    if (this.stopped || scheduler.state !== "running") return;
-    try {
-      await scheduler.pause();
-    } catch {
-      // Ended meanwhile, or io did not settle in time (the program goes on): try next time.
-      if (scheduler.state === "running") this.schedule(scheduler);
-      return;
-    }
-    if (this.stopped) return;
-    try {
-      (this.options.writeFile ?? writeSnapshotFile)(this.file, checkpointBytes(scheduler, this.options));
-    } catch (error) {
-      this.stop();
-      this.fail(error);
-      return;
-    }
-    scheduler.resume().catch(() => {}); // the run's own promise reports how the program ends
-    this.schedule(scheduler);
-  }
-}
-
-/**
- * SIGINT / SIGTERM during a run with a checkpoint file: the program pauses at its next switch
- * point, is written to the file, and the process exits 0 saying where (how a program survives
- * its machine being taken away). A second signal exits at once.
- */
-export class SignalCheckpoint {
-  private scheduler: Scheduler | null = null;
-  private caught: NodeJS.Signals | null = null;
-  private readonly signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
-
-  constructor(
-    private readonly file: string,
-    private readonly options: CheckpointOptions,
-  ) {}
-
-  /** For CheckpointOptions.onStart. */
-  readonly start = (scheduler: Scheduler): void => {
-    this.scheduler = scheduler;
-    for (const signal of this.signals) process.on(signal, this.onSignal);
-  };
-
-  stop(): void {
-    for (const signal of this.signals) process.off(signal, this.onSignal);
-  }
-
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    if (this.caught !== null) {
-      process.stderr.write(`spickle: ${signal} again: exiting without a checkpoint\n`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    }
-    this.caught = signal;
-    void this.checkpointAndExit(signal);
-  };
-
-  private async checkpointAndExit(signal: NodeJS.Signals): Promise<void> {
-    const scheduler = this.scheduler!;
-    try {
-      await scheduler.pause();
-    } catch (error) {
-      if (scheduler.state === "done" || scheduler.state === "failed") return; // it is ending anyway
-      process.stderr.write(`spickle: ${signal}: cannot checkpoint: ${(error as Error)?.message ?? error}\n`);
-      process.exit(1);
-    }
-    try {
-      (this.options.writeFile ?? writeSnapshotFile)(this.file, checkpointBytes(scheduler, this.options));
-    } catch (error) {
-      process.stderr.write(`spickle: ${signal}: cannot checkpoint: ${(error as Error)?.message?.split("\n")[0] ?? error}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`spickle: ${signal}: checkpoint written to ${this.file}\n  continue with: spickle resume ${this.file}\n`);
-    process.exit(0);
-  }
+  shift(path, rotatedPath(path, 1));
 }

@@ -3,6 +3,8 @@
 //   never a stack trace.
 // - ProgramError (exit 1): the user's program failed. Its error with its stack, mapped to the
 //   original source by the loader's source maps, without spickle's own frames.
+// And one stop that is not a failure: exit 75 (EX_TEMPFAIL), stopped by a signal after a
+// checkpoint (or with the previous one intact): resume it to go on.
 
 import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -12,6 +14,9 @@ import { isSpickleOwnCode } from "../loader/project.js";
 export const EXIT_OK = 0;
 export const EXIT_PROGRAM_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_CHECKPOINTED = 75;
+
+export { clip, MAX_ECHO } from "../clip.js";
 
 /** Bad usage or a bad snapshot: `message` is the whole (single-line) report. */
 export class UsageError extends Error {

@@ -1,6 +1,7 @@
 // The `spickle` command line: run, resume, inspect, worker (defined with commander in
-// ./program.ts). Exit codes: 0 success; 1 the program failed (its error, source-mapped, on
-// stderr); 2 bad usage or a bad snapshot (one line on stderr, no stack).
+// ./program.ts). Exit codes: 0 success (the program finished); 1 the program failed (its error,
+// source-mapped, on stderr); 2 bad usage or a bad snapshot (one line on stderr, no stack); 75
+// stopped by a signal, checkpointed, not finished.
 //
 // Start-up time is part of the product (a resume should start about as fast as `node`): a
 // command line that is only `run <script> [args...]` or `resume <checkpoint> [args...]` — no
@@ -8,7 +9,7 @@
 // checks it) — runs without loading commander, whose `child_process` alone costs a start more
 // than spickle's own command-line code.
 
-import { EXIT_OK, EXIT_PROGRAM_FAILED, EXIT_USAGE, formatProgramError, ProgramError, UsageError } from "./errors.js";
+import { EXIT_OK, EXIT_PROGRAM_FAILED, EXIT_USAGE, formatProgramError, MAX_ECHO, clip, ProgramError, UsageError } from "./errors.js";
 
 /** A command line with no options: the command, its first operand and the rest. */
 export interface PositionalCommand {
@@ -44,7 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
+      // Every part echoed is cut where it is put in; this bounds what was missed.
+      const line = error.message.split("\n")[0]!;
+      process.stderr.write(`${clip(line, 4 * MAX_ECHO)}\n`);
       return EXIT_USAGE;
     }
     if (error instanceof ProgramError) {

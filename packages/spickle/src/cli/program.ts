@@ -41,6 +41,14 @@ function keep(): Option {
   return new Option("--keep <n>", "keep the last n checkpoints: <file>, <file>.1, … <file>.<n-1>").argParser(parseKeep);
 }
 
+function signalGrace(): Option {
+  return new Option("--signal-grace <duration>", "on SIGINT/SIGTERM, how long a checkpoint that fails is tried again before exiting 75 (default 10s)").argParser(parseDuration);
+}
+
+function maxSlice(): Option {
+  return new Option("--max-slice <duration>", "warn once about a tasklet that runs this long without a switch point (default 1s)").argParser(parseDuration);
+}
+
 function serializableModules(): Option {
   return new Option(
     "--serializable-modules <globs>",
@@ -100,7 +108,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
       "Compile and run a script. A default-exported generator function runs as the main tasklet with (cp, ...args) " +
         "and can checkpoint (yield* cp.checkpoint()); a default-exported function is called with the args and awaited. " +
         "Options go before the script: everything after it is the script's. On SIGINT or SIGTERM a run with a checkpoint " +
-        "file checkpoints at the next switch point and exits 0.",
+        "file checkpoints at the next switch point and exits 75 (0 only when the program finished).",
     )
     .argument("<script>", "the TypeScript or JavaScript file to run")
     .argument("[args...]", "arguments for the script (everything after the script is passed on)")
@@ -108,6 +116,8 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .addOption(checkpointEvery())
     .addOption(keep())
     .addOption(serializableModules())
+    .addOption(signalGrace())
+    .addOption(maxSlice())
     .passThroughOptions()
     .exitOverride()
     .addHelpText(
@@ -125,14 +135,18 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .summary("continue a program from a checkpoint file")
     .description(
       "Continue a checkpointed program from a snapshot file. Later checkpoints replace that file (atomically) " +
-        "unless --checkpoint-file says otherwise; the args are what cp.checkpoint() returns on this side.",
+        "unless --checkpoint-file says otherwise; the args are what cp.checkpoint() returns on this side. " +
+        "A checkpoint of a program that finished is refused unless --force.",
     )
     .argument("<checkpoint>", "the snapshot file written by a checkpoint")
     .argument("[args...]", "arguments handed to the resumed program")
     .option("-c, --checkpoint-file <path>", "where later checkpoints go (default: the file resumed from)")
+    .option("--force", "resume even a checkpoint of a program that finished (runs its end again)")
     .addOption(checkpointEvery())
     .addOption(keep())
     .addOption(serializableModules())
+    .addOption(signalGrace())
+    .addOption(maxSlice())
     .passThroughOptions()
     .exitOverride()
     .addHelpText("after", examples(["$ spickle resume job.ckpt", "$ spickle resume --checkpoint-file next.ckpt job.ckpt --verbose"]))

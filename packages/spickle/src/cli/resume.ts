@@ -1,5 +1,7 @@
 // `spickle resume <checkpoint> [args...]`: continues a checkpointed program in this process. Later
-// checkpoints go to `--checkpoint-file`, else to the file it resumed from.
+// checkpoints go to `--checkpoint-file`, else to the file it resumed from. The leases on both
+// files are taken before the file is read (./lease.ts); a checkpoint marked finished is refused
+// unless `--force`.
 //
 // A snapshot whose modules all travel by value carries all of its program's code: it resumes
 // with no loader hooks and needs neither the sources nor the original folder (restored modules
@@ -13,6 +15,7 @@ import { SnapshotError } from "@spickle/pickle";
 import { resumeCheckpointWith } from "../index.js";
 import { awaitProgram, checkpointPolicy } from "./checkpoint-policy.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+import { takeLease } from "./lease.js";
 import { fileProblem, readSnapshotFile } from "./snapshot-file.js";
 
 /** Whether every module in the header's module table (`[id, hash, byValue]` rows) travels by
@@ -23,15 +26,26 @@ function carriesAllItsCode(header: Record<string, unknown>): boolean {
 }
 
 export async function resumeSnapshot(file: string, args: string[], options: CheckpointCliOptions): Promise<void> {
+  const source = resolve(file);
+  const checkpointFile = resolve(options.checkpointFile ?? source);
+  checkCheckpointUsage(options, checkpointFile);
+  // A missing file (or a folder) is reported as such, not as a lease that cannot be taken.
+  if (!(statSync(source, { throwIfNoEntry: false })?.isFile() ?? false)) readSnapshotFile(file);
+  const leases = [takeLease(checkpointFile)];
+  if (source !== checkpointFile) {
+    const lease = takeLease(source, { optional: true });
+    if (lease !== null) leases.push(lease);
+  }
   const snapshot = readSnapshotFile(file);
   const { header } = snapshot;
   if (header.kind !== "checkpoint") {
     throw fileProblem(file, `not a checkpoint (a ${typeof header.kind === "string" ? `"${header.kind}"` : "plain"} snapshot): nothing to resume`);
   }
+  if (header.finished !== undefined && options.force !== true) {
+    throw fileProblem(file, `its program finished${typeof header.finished === "string" ? ` (${header.finished.slice(0, 40)})` : ""}; nothing to resume (--force runs its end again)`);
+  }
   const entry = typeof header.entry === "string" ? header.entry : undefined;
-  const checkpointFile = resolve(options.checkpointFile ?? snapshot.path);
-  checkCheckpointUsage(options, checkpointFile);
-  const policy = checkpointPolicy(options, checkpointFile, entry);
+  const policy = checkpointPolicy(options, checkpointFile, entry, { resumedFrom: source, leases });
   if (!carriesAllItsCode(header) && entry !== undefined) {
     if (!(statSync(entry, { throwIfNoEntry: false })?.isFile() ?? false)) {
       throw fileProblem(file, `its program ${entry} is missing (this snapshot names some of its modules by reference and needs its source to resume)`);

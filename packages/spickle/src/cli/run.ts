@@ -7,14 +7,14 @@
 // cache's linked copies with no loader hooks (../loader/linked.ts); otherwise through the hooks.
 // The checkpoint machinery (and with it the pickler) loads only for a checkpointable program.
 
-import { realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isCompiledGeneratorFunction } from "@spickle/runtime";
 import type { CheckpointableMain } from "../checkpoint.js";
 import { linkedStart } from "../loader/linked.js";
 import { registerLoader } from "../loader/register-loader.js";
-import { ProgramError, UsageError } from "./errors.js";
+import { clip, ProgramError, UsageError } from "./errors.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
 
 function isGeneratorFunction(fn: unknown): boolean {
@@ -43,9 +43,14 @@ export async function importEntry(entry: string): Promise<Record<string, unknown
 
 export async function runScript(script: string, args: string[], options: CheckpointCliOptions): Promise<void> {
   const given = resolve(script);
-  const stat = statSync(given, { throwIfNoEntry: false });
-  if (stat === undefined) throw new UsageError(`spickle: ${script}: no such file`);
-  if (!stat.isFile()) throw new UsageError(`spickle: ${script}: not a file`);
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(given, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new UsageError(`spickle: ${clip(script)}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (stat === undefined) throw new UsageError(`spickle: ${clip(script)}: no such file`);
+  if (!stat.isFile()) throw new UsageError(`spickle: ${clip(script)}: not a file`);
   const entry = realpathSync(given);
   const checkpointFile = options.checkpointFile === undefined ? undefined : resolve(options.checkpointFile);
   checkCheckpointUsage(options, checkpointFile);
@@ -54,7 +59,7 @@ export async function runScript(script: string, args: string[], options: Checkpo
   if (isCompiledGeneratorFunction(main)) {
     await runCheckpointableMain(main as CheckpointableMain<string[], unknown>, args, options, checkpointFile, entry);
   } else if (isGeneratorFunction(main)) {
-    throw new UsageError(`spickle: ${script}: its default export is a generator function that was not compiled by spickle (is it under node_modules?)`);
+    throw new UsageError(`spickle: ${clip(script)}: its default export is a generator function that was not compiled by spickle (is it under node_modules?)`);
   } else if (typeof main === "function") {
     try {
       await (main as (...a: string[]) => unknown)(...args);

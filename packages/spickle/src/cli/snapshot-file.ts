@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readSnapshotHeader, SnapshotError } from "@spickle/pickle";
-import { UsageError } from "./errors.js";
+import { clip, MAX_ECHO, UsageError } from "./errors.js";
 
 export interface SnapshotFile {
   /** As the user wrote it (for messages). */
@@ -31,9 +31,11 @@ function readProblem(error: unknown): string {
   }
 }
 
-/** The one-line message for a problem with `file`. */
+/** The one-line message for a problem with `file` (a problem quoting what the file holds is cut
+ * too, so a huge value in a snapshot cannot make a huge line). */
 export function fileProblem(file: string, problem: string): UsageError {
-  return new UsageError(`spickle: ${file}: ${problem}`);
+  const line = problem.split("\n")[0]!;
+  return new UsageError(`spickle: ${clip(file)}: ${clip(line, 2 * MAX_ECHO)}`);
 }
 
 /** Reads and verifies a snapshot file; throws a one-line UsageError for any problem. */
