@@ -180,6 +180,22 @@ describe("fs write streams re-open where the next write lands", () => {
     await close(stream);
     expect(() => encodeGraph([stream])).toThrow(/^cannot serialize WriteStream at root\[0\]: the stream is ended or closed/);
   });
+
+  it("the queued-bytes refusal carries a promise that settles once they are written", async () => {
+    const stream = fs.createWriteStream(path.join(dir, "queued2.txt"));
+    stream.write("x".repeat(100_000));
+    let error: unknown;
+    try {
+      encodeGraph({ out: stream });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SerializeError);
+    await (error as SerializeError).settles;
+    expect(stream.writableLength).toBe(0);
+    expect(() => encodeGraph({ out: stream })).not.toThrow();
+    await close(stream);
+  });
 });
 
 describe("FileHandles re-open by path, flags and position", () => {

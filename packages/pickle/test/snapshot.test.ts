@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -119,6 +120,36 @@ describe("snapshot format", () => {
       expect(fs.readdirSync(dir)).toEqual(["state.spkl"]);
       expect(() => writeSnapshotFile(path.join(dir, "missing", "x.spkl"), new Uint8Array(1))).toThrow();
       expect(fs.readdirSync(dir)).toEqual(["state.spkl"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("removes the temp files of writers that no longer run, keeps those of running ones", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spickle-"));
+    try {
+      const dead = childProcess.spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+      const stale = [`.state.spkl.${dead}.abc123.tmp`, `.state.spkl.${dead}.rotate.tmp`];
+      const alive = [`.state.spkl.${process.ppid}.def456.tmp`, `.other.spkl.${dead}.abc123.tmp`, `.state.spkl.${dead}.notes.txt`];
+      for (const name of [...stale, ...alive]) fs.writeFileSync(path.join(dir, name), "partial");
+      writeSnapshotFile(path.join(dir, "state.spkl"), dumps({ gen: 1 }));
+      expect(fs.readdirSync(dir).sort()).toEqual([...alive, "state.spkl"].sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs beforeReplace once the new file is complete, and not when the write fails", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spickle-"));
+    try {
+      const file = path.join(dir, "state.spkl");
+      writeSnapshotFile(file, dumps({ gen: 1 }));
+      const seen: string[][] = [];
+      writeSnapshotFile(file, dumps({ gen: 2 }), { beforeReplace: () => seen.push(fs.readdirSync(dir).sort()) });
+      expect(seen).toEqual([[expect.stringMatching(/^\.state\.spkl\.\d+\.[a-z0-9]+\.tmp$/), "state.spkl"]]);
+      let called = false;
+      expect(() => writeSnapshotFile(path.join(dir, "missing", "x.spkl"), new Uint8Array(1), { beforeReplace: () => (called = true) })).toThrow();
+      expect(called).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
