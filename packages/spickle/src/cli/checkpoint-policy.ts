@@ -17,6 +17,7 @@ import type { CheckpointCliOptions } from "./checkpoint-options.js";
 import { PeriodicCheckpoints, SignalCheckpoint, CheckpointGate, formatMs } from "./checkpoint-triggers.js";
 import { takeLease, type Lease } from "./lease.js";
 import { terminalProgress } from "./progress.js";
+import { summarizeTasklets } from "../stacks.js";
 
 export const DEFAULT_SIGNAL_GRACE = 10_000;
 export const DEFAULT_MAX_SLICE = 1000;
@@ -97,11 +98,9 @@ export async function awaitProgram(running: Promise<unknown>, policy: Checkpoint
 
 /** `--max-slice`: one line naming the tasklet, and where it stopped after the long step. */
 function reportLongSlice(tasklet: Tasklet, ms: number): void {
-  void import("../stacks.js").then(({ summarizeTasklets }) => {
-    const frame = tasklet.gen === null ? undefined : summarizeTasklets(tasklet.scheduler, [tasklet]).list[0]?.frames[0];
-    const where = frame === undefined ? "" : ` in ${frame.fn}${frame.file !== undefined ? ` (${clip(frame.file)}:${frame.line})` : ""}`;
-    process.stderr.write(`spickle: tasklet ${tasklet.name} ran ${formatMs(ms)} without a switch point${where}; signals and checkpoints wait for its next one\n`);
-  });
+  const frame = tasklet.gen === null ? undefined : summarizeTasklets(tasklet.scheduler, [tasklet]).list[0]?.frames[0];
+  const where = frame === undefined ? "" : ` in ${frame.fn}${frame.file !== undefined ? ` (${clip(frame.file)}:${frame.line})` : ""}`;
+  process.stderr.write(`spickle: tasklet ${tasklet.name} ran ${formatMs(ms)} without a switch point${where}; signals and checkpoints wait for its next one\n`);
 }
 
 /** A glob over module ids (`src/**`, `lib/*.ts`, `?`) as a RegExp: `**` crosses folders, `*` not. */

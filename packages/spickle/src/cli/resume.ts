@@ -25,12 +25,20 @@ function carriesAllItsCode(header: Record<string, unknown>): boolean {
   return Array.isArray(modules) && modules.every((row) => Array.isArray(row) && row[2] === true);
 }
 
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false; // a name too long, a loop of links: readSnapshotFile says which
+  }
+}
+
 export async function resumeSnapshot(file: string, args: string[], options: CheckpointCliOptions): Promise<void> {
   const source = resolve(file);
   const checkpointFile = resolve(options.checkpointFile ?? source);
   checkCheckpointUsage(options, checkpointFile);
   // A missing file (or a folder) is reported as such, not as a lease that cannot be taken.
-  if (!(statSync(source, { throwIfNoEntry: false })?.isFile() ?? false)) readSnapshotFile(file);
+  if (!isRegularFile(source)) readSnapshotFile(file);
   const leases = [takeLease(checkpointFile)];
   if (source !== checkpointFile) {
     const lease = takeLease(source, { optional: true });
