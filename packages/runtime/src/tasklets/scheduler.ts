@@ -22,6 +22,7 @@ import { registerDataClass, TRANSIENT } from "../data.js";
 import { FRAME, resumeNext, type Frame } from "../generator.js";
 import { coarseClock, STILL_CLOCK } from "./coarse-clock.js";
 import { Op, PARK } from "./ops.js";
+import { heapPop, heapPush, heapRemove } from "./timer-heap.js";
 import { active as activeBinding, NEXT, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
 
 /** A module-local reference (an imported binding costs a cell load and a TDZ check per use). */
@@ -636,61 +637,4 @@ function describeWait(tasklet: Tasklet): string {
       return "waiting for a lock";
   }
   return tasklet.status;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Timer heap (plain array).
-
-function before(a: TimerEntry, b: TimerEntry): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
-function heapPush(heap: TimerEntry[], entry: TimerEntry): void {
-  heap.push(entry);
-  siftUp(heap, heap.length - 1);
-}
-
-function heapPop(heap: TimerEntry[]): TimerEntry {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    siftDown(heap, 0);
-  }
-  return top;
-}
-
-function heapRemove(heap: TimerEntry[], entry: TimerEntry): void {
-  const index = heap.indexOf(entry);
-  if (index < 0) return;
-  const last = heap.pop()!;
-  if (index === heap.length) return;
-  heap[index] = last;
-  siftDown(heap, index);
-  siftUp(heap, index);
-}
-
-function siftUp(heap: TimerEntry[], index: number): void {
-  const entry = heap[index]!;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (!before(entry, heap[parent]!)) break;
-    heap[index] = heap[parent]!;
-    index = parent;
-  }
-  heap[index] = entry;
-}
-
-function siftDown(heap: TimerEntry[], index: number): void {
-  const entry = heap[index]!;
-  const length = heap.length;
-  for (;;) {
-    let child = 2 * index + 1;
-    if (child >= length) break;
-    if (child + 1 < length && before(heap[child + 1]!, heap[child]!)) child++;
-    if (!before(heap[child]!, entry)) break;
-    heap[index] = heap[child]!;
-    index = child;
-  }
-  heap[index] = entry;
 }
