@@ -1,7 +1,8 @@
 // A long computation that survives Ctrl-C: it counts the primes below a limit, one block of
 // numbers at a time (a segmented sieve), and prints a line per block. It never checkpoints by
 // itself — run it with a checkpoint file, and Ctrl-C (SIGINT) or a SIGTERM writes a checkpoint
-// at the next switch point and exits 0; `spickle resume` continues from that block.
+// at the next switch point and exits 75 (stopped, not finished); `spickle resume` continues from
+// that block.
 //
 //   spickle run -c primes.ckpt examples/primes/primes.ts 20000000     # then Ctrl-C
 //   spickle resume primes.ckpt

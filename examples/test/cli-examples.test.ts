@@ -55,7 +55,7 @@ test("channels: the pipeline stopped after 4 results resumes elsewhere and finis
   expect(printed.join("\n")).toBe(full.stdout);
 });
 
-test("primes: Ctrl-C (SIGINT) checkpoints at the next switch point and exits 0; resume goes on where it was", async () => {
+test("primes: Ctrl-C (SIGINT) checkpoints at the next switch point and exits 75; resume goes on where it was", async () => {
   const script = join(examples, "primes", "primes.ts");
   const full = spickle(["run", script, "4000000", "--delay=0"], examples);
   expect(full.status).toBe(0);
@@ -75,7 +75,7 @@ test("primes: Ctrl-C (SIGINT) checkpoints at the next switch point and exits 0; 
     }),
   );
   child.kill("SIGINT");
-  expect(await exited).toBe(0);
+  expect(await exited).toBe(75);
   const checkpoint = join(work, "primes.ckpt");
   expect(stderr).toBe(`spickle: SIGINT: checkpoint written to ${checkpoint}\n  continue with: spickle resume ${checkpoint}\n`);
   expect(stdout).not.toContain("done:");
