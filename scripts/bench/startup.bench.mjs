@@ -25,14 +25,16 @@ const cliModule = (name) => new URL(`../../packages/spickle/dist/cli/${name}.js`
 const importAll = (urls) => urls.map((u) => `await import(${JSON.stringify(u)});`).join("");
 const program = "function* count(n) { for (let i = 0; i < n; i++) yield i; }\nlet s = 0; for (const x of count(10)) s += x; console.log(s);\n";
 
-// A checkpointable program: it checkpoints, then (resumed) prints 10 lines and ends.
+// A checkpointable program: it checkpoints, then (resumed) prints 10 lines and ends. Both ends
+// leave by process.exit, as if stopped: a program that finishes marks its checkpoint finished,
+// and every resume here starts from that same checkpoint.
 const resumable = `import type { CheckpointSupport } from "spickle";
 export default function* job(cp: CheckpointSupport) {
   let total = 0;
   for (let i = 1; i <= 10; i++) total += i;
   const point = yield* cp.checkpoint();
-  if (!point.resumed) return;
-  for (let i = 1; i <= 10; i++) console.log(\`line \${i} of \${total}\`);
+  if (point.resumed) for (let i = 1; i <= 10; i++) console.log(\`line \${i} of \${total}\`);
+  process.exit(0);
 }
 `;
 const resumedPlain = "let total = 0;\nfor (let i = 1; i <= 10; i++) total += i;\nfor (let i = 1; i <= 10; i++) console.log(`line ${i} of ${total}`);\n";
