@@ -194,6 +194,8 @@ describe("spickle run from the linked cache", () => {
 });
 
 describe("spickle resume without hooks", () => {
+  // The first run stops right after its checkpoint (process.exit, as if the machine went away):
+  // a program that finishes marks its checkpoint finished, and resume would refuse it.
   const job = {
     "job.ts": `import { type CheckpointSupport } from "spickle";
 import { label } from "./label.js";
@@ -201,7 +203,7 @@ export default function* job(cp: CheckpointSupport) {
   let total = 0;
   for (let i = 1; i <= 4; i++) total += i;
   const point = yield* cp.checkpoint();
-  if (!point.resumed) return;
+  if (!point.resumed) process.exit(0);
   console.log(label(total), point.args.join(" "));
 }
 `,
