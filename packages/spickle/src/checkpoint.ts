@@ -95,7 +95,7 @@ export function resumeCheckpoint(snapshot: Uint8Array | string, ...args: string[
 export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string, ...args: string[]): Promise<unknown> {
   const bytes = typeof snapshot === "string" ? readFileSync(snapshot) : snapshot;
   // Fresh module instances: the program continues with the snapshot's module state, never this
-  // process's own copy (DESIGN.md decision 6).
+  // process's own copy (docs/design.md §6).
   const progress = options.progress?.("resume");
   let scheduler: unknown;
   try {
