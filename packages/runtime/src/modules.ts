@@ -17,7 +17,6 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import { registerSitesOf, type SiteRegistry } from "./closures.js";
 import { registerRestoredScript } from "./stack-traces.js";
-import * as runtimeNamespace from "./index.js";
 
 /** Packages this process provides to restored modules by specifier (`spickle`, `@spickle/runtime`):
  * the instances already loaded here, whatever folder a snapshot's modules came from. */
@@ -25,6 +24,13 @@ const providedModules = new Map<string, Record<string, unknown>>();
 
 export function provideModule(specifier: string, namespace: object): void {
   providedModules.set(specifier, namespace as Record<string, unknown>);
+}
+
+/** This package's own namespace, which its entry provides as it loads (restored code calls it). */
+function ownRuntime(): object {
+  const runtime = providedModules.get("@spickle/runtime");
+  if (runtime === undefined) throw new Error("spickle: @spickle/runtime was loaded without its entry module");
+  return runtime;
 }
 
 export type BindingKind = "let" | "const" | "var";
@@ -320,7 +326,7 @@ export function moduleOf(sites: SiteRegistry): ModuleRecord | undefined {
 
 /** A new module instance rebuilt from its restore form: definitions made, every top-level
  * variable uninitialized until `write` sets it. Never becomes the live instance of its id. */
-export function restoreModule(info: ModuleInfo, runtime: object = runtimeNamespace): ModuleRecord {
+export function restoreModule(info: ModuleInfo, runtime: object = ownRuntime()): ModuleRecord {
   if (info.code === null) throw new Error(info.restoreError ?? `spickle: module ${info.id} has no restore form`);
   const values = Object.create(null) as Record<string, unknown>;
   for (const [name, kind] of Object.entries(info.vars)) uninitialized(values, info.id, name, kind);
