@@ -1,10 +1,12 @@
 // Runs a connection's calls on the worker, on whichever thread holds the connection (the main
 // thread, or one of the pool's, see pool.ts). A call's function runs as it is: plain and async
-// functions are called and awaited; generator functions — compiled ones, and those a caller wrote
-// inline — run as the main tasklet of their own scheduler (they may use channels, sleep, io…).
+// functions are called and awaited; compiled generator functions run as the main tasklet of their
+// own scheduler (they may use channels, sleep, io…). An inline one (`remoteMethod(conn,
+// function* …)`) is re-created here without the mark its expression gave it; the caller says it
+// is a generator, and it is marked again.
 // Calls overlap freely.
 
-import { isCompiledGeneratorFunction, Scheduler } from "@spickle/runtime";
+import { closureOf, isCompiledGeneratorFunction, mark, Scheduler } from "@spickle/runtime";
 import type { CallRunner, Peer } from "./peer.js";
 
 interface RunningCall {
@@ -26,12 +28,12 @@ export class Calls implements CallRunner {
     private readonly watch: CallWatch | null = null,
   ) {}
 
-  run(id: number, fn: unknown, args: unknown[], timeout: number | undefined): void {
+  run(id: number, fn: unknown, args: unknown[], timeout: number | undefined, generator: boolean): void {
     const call: RunningCall = { scheduler: null, cancelled: false };
     this.running.set(id, call);
     const watched = this.watch !== null && timeout !== undefined && timeout > 0;
     if (watched) this.watch!.started(id, timeout!);
-    invoke(fn, args, call).then(
+    invoke(fn, args, call, generator).then(
       (value) => {
         this.running.delete(id);
         if (watched) this.watch!.ended(id);
@@ -59,18 +61,13 @@ export class Calls implements CallRunner {
   }
 }
 
-async function invoke(fn: unknown, args: unknown[], call: RunningCall): Promise<unknown> {
+async function invoke(fn: unknown, args: unknown[], call: RunningCall, generator: boolean): Promise<unknown> {
   if (typeof fn !== "function") throw new TypeError(`spickle worker: the call carried ${fn === null ? "null" : typeof fn}, not a function`);
-  if (isCompiledGeneratorFunction(fn) || isGeneratorFunction(fn)) {
+  if (generator && !isCompiledGeneratorFunction(fn) && closureOf(fn) !== undefined) mark(fn);
+  if (isCompiledGeneratorFunction(fn)) {
     const scheduler = new Scheduler();
     call.scheduler = scheduler;
     return scheduler.run(fn as (...a: unknown[]) => Iterator<unknown, unknown, unknown>, ...args);
   }
   return (fn as (...a: unknown[]) => unknown)(...args);
-}
-
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
-
-function isGeneratorFunction(fn: Function): boolean {
-  return fn instanceof GeneratorFunction;
 }

@@ -3,11 +3,14 @@
 // cannot be decoded fails that call only. Below it, a Link (channel.ts, or a worker thread's link
 // to one) has done the handshake and checked each message's MAC before it gets here.
 //
-//   caller → worker  call #id [timeout] { fn, args }          cancel #id
+//   caller → worker  call #id [timeout] [g] [fn, ...args]      cancel #id
+//                    (g: fn is a generator function, to run as a tasklet: an inline one arrives
+//                    without the mark its expression gave it on the caller's side)
 //   worker → caller  result #id value | error #id thrown
 //   either way       refcall #n { ref, method, args } → refresult #n value | referror #n thrown
 //   either way       report text (a failed reference call nobody awaited), fatal text
 
+import { isCompiledGeneratorFunction } from "@spickle/runtime";
 import { defaultHandlers, MessageCodec, SerializeError, type MessageHeader, type SerializableModules } from "@spickle/pickle";
 import type { Link } from "./channel.js";
 import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.js";
@@ -32,8 +35,9 @@ export interface CallOptions {
 
 /** The worker's side: runs calls (worker.ts). */
 export interface CallRunner {
-  /** `timeout`: the caller's limit for the call (ms), if it gave one. */
-  run(id: number, fn: unknown, args: unknown[], timeout: number | undefined): void;
+  /** `timeout`: the caller's limit for the call (ms), if it gave one; `generator`: the caller
+   * says fn is a generator function. */
+  run(id: number, fn: unknown, args: unknown[], timeout: number | undefined, generator: boolean): void;
   cancel(id: number): void;
   /** The connection closed: stop every call (nobody is left to receive results). */
   closed(): void;
@@ -101,7 +105,7 @@ export class Peer {
     const id = ++this.nextCall;
     let bytes: Uint8Array;
     try {
-      bytes = this.encode("call", id, [fn, ...args], true, options.timeout);
+      bytes = this.encode("call", id, [fn, ...args], true, options.timeout, isCompiledGeneratorFunction(fn));
     } catch (error) {
       return Promise.reject(error instanceof SerializeError ? inCall(error) : error);
     }
@@ -264,9 +268,9 @@ export class Peer {
 
   /** A message in a frame: the frame prefix, then the snapshot (header `t` and `id`). */
   /** `list`: body is a list made for this message (see MessageCodec.encodeList). */
-  private encode(t: string, id: number | undefined, body: unknown, list = false, timeout?: number): Uint8Array {
+  private encode(t: string, id: number | undefined, body: unknown, list = false, timeout?: number, generator = false): Uint8Array {
     try {
-      const header: MessageHeader = id === undefined ? { t } : timeout === undefined ? { t, id } : { t, id, timeout };
+      const header: MessageHeader = id === undefined ? { t } : timeout === undefined && !generator ? { t, id } : callHeader(id, timeout, generator);
       const bytes = list ? this.codec.encodeList(header, body as unknown[]) : this.codec.encode(header, body);
       this.modules.sent();
       return bytes;
@@ -307,7 +311,7 @@ export class Peer {
     const id = header.id as number;
     switch (t) {
       case "call":
-        this.runCall(id, body, typeof header.timeout === "number" ? header.timeout : undefined);
+        this.runCall(id, body, typeof header.timeout === "number" ? header.timeout : undefined, header.g === true);
         return;
       case "result":
       case "error":
@@ -345,7 +349,7 @@ export class Peer {
     else this.link.closeWith(`${this.peerName} closed the connection: ${text}`);
   }
 
-  private runCall(id: number, body: Uint8Array, timeout: number | undefined): void {
+  private runCall(id: number, body: Uint8Array, timeout: number | undefined, generator: boolean): void {
     if (this.runner === null) {
       this.fail("protocol error: a worker sent a call");
       return;
@@ -362,7 +366,7 @@ export class Peer {
       this.replyError(id, new TypeError("malformed call: not a list of a function and its arguments"));
       return;
     }
-    this.runner.run(id, call[0], call.slice(1), timeout);
+    this.runner.run(id, call[0], call.slice(1), timeout, generator);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -400,6 +404,13 @@ export class Peer {
   get closeReasonText(): string | undefined {
     return this.reason;
   }
+}
+
+function callHeader(id: number, timeout: number | undefined, generator: boolean): MessageHeader {
+  const header: Record<string, string | number | boolean> = { t: "call", id };
+  if (timeout !== undefined) header.timeout = timeout;
+  if (generator) header.g = true;
+  return header;
 }
 
 /** A SerializeError from a call's list [fn, ...args], with the path named as the caller knows

@@ -5,10 +5,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { connect as connectTcp } from "node:net";
 import { beforeAll, describe, expect, test } from "vitest";
-import { decodeGraph, decodeSnapshot, dumps } from "@spickle/pickle";
-import { byReference, connect, remoteMethod, RemoteConnectionError } from "@spickle/remote";
+import { decodeGraph, decodeSnapshot } from "@spickle/pickle";
+import { byReference, connect, PROTOCOL_VERSION, remoteMethod, RemoteConnectionError } from "@spickle/remote";
 import { FrameReader } from "../src/framing.js";
-import { PROTOCOL_VERSION } from "../src/peer.js";
 import { collect, connectStdio, ensureBuilt, program, spickleBin, startTcpWorker, workerEnv } from "./helpers.js";
 
 const SOURCE = `
@@ -60,13 +59,18 @@ function closedGate() {
   return { gate, asked: askedPromise };
 }
 
-/** Reads frames from a raw socket or stream; each is decoded as a message (header t, body). */
+/** Reads frames from a raw socket or stream: a handshake message (JSON) as { t: "json", body },
+ * a message as { t, body } (its header's t, and its body decoded without code). */
 function messages(stream: NodeJS.ReadableStream) {
   const reader = new FrameReader(1 << 30);
   const got: { t: unknown; body: unknown }[] = [];
   let wake: (() => void) | null = null;
   stream.on("data", (chunk: Buffer) => {
     for (const bytes of reader.push(chunk)) {
+      if (bytes[0] === 0x7b) {
+        got.push({ t: "json", body: JSON.parse(bytes.toString("utf8")) });
+        continue;
+      }
       const { header, body } = decodeSnapshot(bytes, { key: null });
       got.push({ t: header.t, body: decodeGraph(body, { allowCode: false }) });
     }
@@ -123,9 +127,9 @@ describe("malformed and oversized messages", () => {
     const raw = connectTcp({ host: worker.host, port: worker.port });
     const read = messages(raw);
     const ended = new Promise<void>((resolve) => raw.on("end", resolve));
-    expect((await read(1))[0]!.t).toBe("hello");
-    raw.write(frameOf(dumps({ protocol: PROTOCOL_VERSION, proof: null, challenge: null }, { key: null, header: { t: "hello" } })));
-    expect((await read(2))[1]!.t).toBe("ready");
+    expect((await read(1))[0]!.body).toMatchObject({ spickle: "remote", protocol: PROTOCOL_VERSION, nonce: null });
+    raw.write(frameOf(Buffer.from(JSON.stringify({ protocol: PROTOCOL_VERSION, nonce: null, proof: null }))));
+    expect((await read(2))[1]!.body).toEqual({ proof: null });
     raw.write(frameOf(Buffer.from("this is not a snapshot")));
     const fatal = (await read(3))[2]!;
     expect(fatal).toEqual({ t: "fatal", body: "malformed message: not a spickle snapshot (bad magic)" });
@@ -152,15 +156,15 @@ describe("malformed and oversized messages", () => {
     await worker.stop();
   });
 
-  test("over stdio, a malformed message gets a fatal reply, and the worker exits 1 naming the problem", async () => {
+  test("over stdio, a handshake that is not one gets a fatal reply, and the worker exits 1 naming the problem", async () => {
     const child = spawn(process.execPath, [spickleBin, "worker", "--stdio"], { env: workerEnv(), stdio: ["pipe", "pipe", "pipe"] });
     const stderr = collect(child.stderr);
     const read = messages(child.stdout);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.stdin.write(frameOf(Buffer.from("SPKL garbage")));
     const got = await read(2);
-    expect(got.map((m) => m.t)).toEqual(["hello", "fatal"]);
-    expect(got[1]!.body).toMatch(/^handshake failed: /);
+    expect(got.map((m) => m.t)).toEqual(["json", "json"]);
+    expect(got[1]!.body).toEqual({ fatal: 'handshake failed: the caller does not speak protocol 3 (it sent "SPKL garbage")' });
     expect(await exited).toBe(1);
     expect(stderr()).toMatch(/^spickle worker: handshake failed: /m);
   });
@@ -173,7 +177,7 @@ describe("keys", () => {
     expect(await remoteMethod(ok, p.double)(21)).toBe(42);
     await ok.close();
     await expect(connect({ host: worker.host, port: worker.port }, { key: null })).rejects.toThrow(/the worker requires a key/);
-    await expect(connect({ host: worker.host, port: worker.port }, { key: "a wrong key" })).rejects.toThrow(/signature mismatch/);
+    await expect(connect({ host: worker.host, port: worker.port }, { key: "a wrong key" })).rejects.toThrow(/refused the connection: authentication failed: wrong key/);
     await worker.stop();
   });
 
