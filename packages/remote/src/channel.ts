@@ -144,7 +144,7 @@ export class Channel implements Link {
       } catch (error) {
         // Before the handshake, bad framing usually means the other end is not a spickle peer at
         // all (a shell banner, a program that prints): show what it sent.
-        this.fail(this.state === "open" ? messageOf(error) : `handshake failed: ${this.peerName} does not speak the protocol (it sent ${preview(chunk)})`);
+        this.fail(this.state === "open" ? messageOf(error) : `handshake failed: ${this.peerName} does not speak the protocol (it sent ${preview(chunk)}): ${messageOf(error)}`);
         return;
       }
       if (bytes === null) return;

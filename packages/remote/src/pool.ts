@@ -51,9 +51,10 @@ interface Slot {
 }
 
 /** Where the thread's code is: next to this file once built; from the sources, in dist/. */
+const fromSources = import.meta.url.endsWith(".ts");
+
 function threadScript(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../dist/thread.js", here) : new URL("./thread.js", here);
+  return fromSources ? new URL("../dist/thread.js", import.meta.url) : new URL("./thread.js", import.meta.url);
 }
 
 export class ThreadPool {
@@ -71,7 +72,9 @@ export class ThreadPool {
   private start(): Slot {
     const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
     const data: ThreadData = { serializableModules: this.options.serializableModules };
-    const worker = new Worker(threadScript(), { workerData: data, stdout: true });
+    // Run from the sources (the tests), the thread runs the built packages: without the
+    // "source" export condition the tests add.
+    const worker = new Worker(threadScript(), { workerData: data, stdout: true, ...(fromSources ? { execArgv: [] } : {}) });
     // Through this process's own stdout (which a stdio worker sends to stderr).
     worker.stdout.on("data", (chunk: Buffer) => process.stdout.write(chunk));
     worker.unref();

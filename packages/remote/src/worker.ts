@@ -202,12 +202,13 @@ export async function listen(options: ListenOptions): Promise<WorkerServer> {
       uncount();
       served.delete(connection);
       if (connection.failure !== undefined) log(`closed the connection from ${from}: ${connection.failure}`);
-      // The reason has been written; whatever else the peer sends is not read.
-      socket.pause();
+      // The reason goes out, then the end of the stream; what the peer still sends is read and
+      // dropped (destroying a socket with unread input resets it, and the peer may lose the
+      // reason), for at most a second.
       socket.end();
-      socket.destroySoon();
       const timer = setTimeout(() => socket.destroy(), 1000);
       timer.unref();
+      socket.once("end", () => socket.destroy());
     });
     // Counted until the handshake ends, either way.
     connection.ready.then(uncount, uncount);

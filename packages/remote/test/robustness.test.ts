@@ -256,7 +256,7 @@ describe("targets that cannot be reached", () => {
 
   test("a command that is not a worker", async () => {
     await expect(connect({ command: [process.execPath, "-e", "process.stdout.write('hello, world\\n')"] }, { key: null })).rejects.toThrow(
-      'spickle remote: handshake failed: the worker does not speak the protocol (it sent "hello, world.")',
+      'spickle remote: handshake failed: the worker does not speak the protocol (it sent "hello, world."): message of 1751477356 bytes exceeds the limit of 65536 bytes',
     );
   });
 
