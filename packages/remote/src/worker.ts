@@ -58,7 +58,10 @@ export interface Served {
 
 /** Serves one connection. */
 export function serve(transport: Transport, options: ServeOptions = {}): Served {
-  return serveWith(transport, options, resolveKey(options.key), options.threads ? pool(options) : null);
+  const threads = options.threads ? pool(options) : null;
+  const served = serveWith(transport, options, resolveKey(options.key), threads);
+  if (threads !== null) void served.closed.then(() => threads.close());
+  return served;
 }
 
 function pool(options: ServeOptions): ThreadPool {

@@ -2,10 +2,12 @@
 // between the two ends can be read — module code goes once per connection, a call whose body
 // cannot be decoded fails alone, the frame reader, stubs of objects passed by reference.
 
+import { randomBytes } from "node:crypto";
 import { Duplex, PassThrough } from "node:stream";
 import { beforeAll, describe, expect, test } from "vitest";
 import { decodeSnapshot, encodeGraph, encodeSnapshot } from "@spickle/pickle";
 import { byReference, connect, isLoopback, remoteMethod, serve, streamTransport, type Connection } from "@spickle/remote";
+import { Session } from "../src/auth.js";
 import { FrameReader } from "../src/framing.js";
 import { program } from "./helpers.js";
 
@@ -129,6 +131,35 @@ describe("messages", () => {
     }
     expect(() => new FrameReader(1000).push(Buffer.from([0, 0, 0, 0]))).toThrow("malformed message: empty frame");
     expect(() => new FrameReader(1000).push(Buffer.from([0, 0, 3, 233]))).toThrow("message of 1001 bytes exceeds the limit of 1000 bytes");
+  });
+});
+
+describe("session MACs", () => {
+  test("a message is accepted once, in its place, in its session and direction", () => {
+    const key = Buffer.from("the key");
+    const [workerNonce, callerNonce] = [randomBytes(32), randomBytes(32)];
+    const caller = new Session(key, "caller", workerNonce, callerNonce);
+    const worker = new Session(key, "worker", workerNonce, callerNonce);
+    const otherSession = new Session(key, "worker", randomBytes(32), callerNonce);
+    const otherKey = new Session(Buffer.from("another key"), "worker", workerNonce, callerNonce);
+    const sealed = (session: Session, text: string) => {
+      const message = Buffer.from(text);
+      return Buffer.concat([message, session.sign(message)]);
+    };
+    const first = sealed(caller, "first");
+    const second = sealed(caller, "second");
+    expect(otherSession.open(first)).toBeNull(); // from another session
+    expect(otherKey.open(first)).toBeNull(); // signed with another key
+    expect(worker.open(second)).toBeNull(); // out of order
+    expect(worker.open(first)?.toString()).toBe("first");
+    expect(worker.open(first)).toBeNull(); // replayed
+    expect(worker.open(second)?.toString()).toBe("second");
+    const altered = sealed(caller, "third");
+    altered[0] ^= 1;
+    expect(worker.open(altered)).toBeNull();
+    // A caller's message sent back to the caller (reflected) is not the worker's.
+    expect(caller.open(sealed(caller, "fourth"))).toBeNull();
+    expect(caller.open(sealed(worker, "from the worker"))?.toString()).toBe("from the worker");
   });
 });
 

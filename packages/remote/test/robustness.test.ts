@@ -229,6 +229,7 @@ describe("the worker's command line", () => {
     [["--stdio", "--listen", "7000"], "spickle: worker needs exactly one of --stdio or --listen <host:port>"],
     [["--listen", "host:port"], `spickle: option '--listen <host:port>' argument 'host:port' is invalid. expected <host:port> or <port>, such as 127.0.0.1:7000, not "host:port"`],
     [["--stdio", "--max-message", "lots"], `spickle: option '--max-message <size>' argument 'lots' is invalid. expected a size such as 64M or 1G (16 bytes to 4G), not "lots"`],
+    [["--stdio", "--threads", "-1"], `spickle: option '--threads <n>' argument '-1' is invalid. expected a number of threads from 0 to 1024, not "-1"`],
   ])("spickle worker %j is a usage error", (args, message) => {
     const r = spawnSync(process.execPath, [spickleBin, "worker", ...args], { env: workerEnv(), encoding: "utf8", input: "" });
     expect(r.status).toBe(2);
@@ -246,6 +247,20 @@ describe("user output under --stdio", () => {
     expect(await remoteMethod(conn, p.double)(3)).toBe(6);
     await conn.close();
     expect(stderr()).toBe("from console.log\nfrom process.stdout.write\nfrom console.error\n".repeat(2));
+  });
+});
+
+describe("--stdio --threads 1", () => {
+  test("calls run on a thread; the user code's output still goes to stderr", async () => {
+    const conn = await connectStdio({}, {}, ["--threads", "1"]);
+    const stderr = collect(conn.stderr);
+    expect(await remoteMethod(conn, p.chatty)()).toBe("printed");
+    expect(await remoteMethod(conn, p.double)(3)).toBe(6);
+    const expected = ["from console.log\n", "from process.stdout.write\n", "from console.error\n"];
+    // The thread's output reaches this process's stderr on its own path (bounded wait).
+    for (let i = 0; i < 500 && !expected.every((line) => stderr().includes(line)); i++) await new Promise((r) => setTimeout(r, 10));
+    for (const line of expected) expect(stderr()).toContain(line);
+    await conn.close();
   });
 });
 
