@@ -65,8 +65,9 @@ export class Channel implements Link {
   failure: string | undefined;
   /** Who the other end is, for messages ("the worker (pid 12 on host)"). */
   peerName: string;
-  /** Receives each authenticated message (set before the channel opens). */
-  receiver: ((message: Buffer) => void) | null = null;
+  private receiverFn: ((message: Buffer) => void) | null = null;
+  /** Messages that arrived before the receiver was set (right behind the handshake). */
+  private early: Buffer[] = [];
   /** Told once when the connection closes. */
   onClose: ((reason: string) => void) | null = null;
   private handshakeDone!: { resolve(): void; reject(error: Error): void };
@@ -97,6 +98,14 @@ export class Channel implements Link {
       this.workerNonce = this.key === null ? null : nonce();
       this.writeJson({ spickle: "remote", protocol: PROTOCOL_VERSION, worker: options.workerName ?? null, nonce: base64(this.workerNonce) });
     }
+  }
+
+  /** Receives each authenticated message (set once the channel is open). */
+  set receiver(fn: (message: Buffer) => void) {
+    this.receiverFn = fn;
+    const early = this.early;
+    this.early = [];
+    for (const message of early) if (!this.isClosed) fn(message);
   }
 
   get isOpen(): boolean {
@@ -163,7 +172,8 @@ export class Channel implements Link {
         return;
       }
     }
-    this.receiver!(message);
+    if (this.receiverFn === null) this.early.push(message);
+    else this.receiverFn(message);
   }
 
   private handshake(bytes: Buffer): void {

@@ -128,7 +128,7 @@ export class ThreadPool {
         this.options.log(m.text);
         return;
       case "started": {
-        const timer = setTimeout(() => this.overran(slot, m.c, m.id, m.ms), m.ms + this.options.cancelGrace);
+        const timer = setTimeout(() => this.overran(slot, m.id, m.ms), m.ms + this.options.cancelGrace);
         timer.unref();
         slot.deadlines.set(`${m.c}:${m.id}`, timer);
         return;
@@ -142,10 +142,9 @@ export class ThreadPool {
     }
   }
 
-  private overran(slot: Slot, c: number, id: number, ms: number): void {
+  private overran(slot: Slot, id: number, ms: number): void {
     this.options.log(`call ${id} ran past its timeout of ${ms} ms: stopping its thread`);
     this.replace(slot, `call ${id} ran past its timeout of ${ms} ms and was stopped; its worker thread was replaced, and this connection's state with it`);
-    void c;
   }
 
   /** Stops a thread, closes its connections with `reason`, and starts another in its place. */

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Duplex, PassThrough } from "node:stream";
 import { beforeAll, describe, expect, test } from "vitest";
-import { decodeSnapshot, encodeGraph, encodeSnapshot } from "@spickle/pickle";
+import { decodeGraph, decodeSnapshot, encodeGraph, encodeSnapshot } from "@spickle/pickle";
 import { byReference, connect, isLoopback, remoteMethod, serve, streamTransport, type Connection } from "@spickle/remote";
 import { Session } from "../src/auth.js";
 import { FrameReader } from "../src/framing.js";
@@ -118,6 +118,29 @@ describe("messages", () => {
     expect(await remoteMethod(conn, p.tagged)(5)).toBe("MARKER-4d1f hello 5");
     expect(received.map((m) => [m.t, m.id])).toEqual([["error", 1001], ["error", 1002], ["result", 1]]);
     await conn.close();
+  });
+
+  test("a message right behind the caller's handshake, in the same chunk, is served", async () => {
+    const toWorker = new PassThrough();
+    const toCaller = new PassThrough();
+    serve(streamTransport(Duplex.from({ readable: toWorker, writable: toCaller })), { key: null });
+    const reader = new FrameReader(1 << 20);
+    const frames: Buffer[] = [];
+    const arrived = new Promise<void>((resolve) =>
+      toCaller.on("data", (chunk: Buffer) => {
+        frames.push(...reader.push(chunk));
+        if (frames.length === 3) resolve();
+      }),
+    );
+    const frame = (bytes: Uint8Array) => Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 0xff]), bytes]);
+    const call = encodeSnapshot({ header: { t: "call", id: 7 }, body: encodeGraph([42]) }, { key: null });
+    toWorker.write(Buffer.concat([frame(Buffer.from(JSON.stringify({ protocol: 3, nonce: null, proof: null }))), frame(call)]));
+    await arrived;
+    expect(JSON.parse(frames[1]!.toString())).toEqual({ proof: null });
+    const { header, body } = decodeSnapshot(frames[2]!, { key: null });
+    expect(header).toEqual({ t: "error", id: 7 });
+    expect((decodeGraph(body, { allowCode: false }) as Error).message).toBe("spickle worker: the call carried number, not a function");
+    toWorker.end();
   });
 
   test("the frame reader takes frames split anywhere and several in one chunk, and refuses empty and oversized ones", () => {
