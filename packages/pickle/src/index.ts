@@ -17,6 +17,16 @@ export {
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export {
+  readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
+  type FrameLayout, type FramePrefix,
+} from "./frame.js";
+export { readFrameFile } from "./frame-file.js";
+export { bodyContents, type BodyContents, type TypeStats } from "./body-contents.js";
+export {
+  snapshotContents, KNOWN_HEADER_FIELDS,
+  type SnapshotContents, type ModuleEntry, type FrameSummary, type TaskletState, type TaskletSummary, type TaskletsSummary,
+} from "./snapshot-contents.js";
 export { MessageCodec, type MessageCodecOptions, type MessageHeader } from "./messages.js";
 export {
   restoreReadStream, restoreWriteStream, restoreFileHandle, RestoredFileHandle,
