@@ -5,6 +5,7 @@
 //
 // Any input gives contents or throws a one-line SnapshotError (test/snapshot-contents-fuzz.test.ts).
 import { bodyContents, type TypeStats } from "./body-contents.js";
+import { SnapshotError } from "./errors.js";
 import { readFrame } from "./frame.js";
 import { keyOf, parseHeader, type SnapshotKeyOptions } from "./snapshot.js";
 
@@ -81,6 +82,20 @@ export interface SnapshotContents {
   objects: TypeStats[] | null;
   /** The whole header, as stored. */
   header: Record<string, unknown>;
+}
+
+/** Deeper headers are refused: showing them (JSON, the listing) would recurse that deep. */
+export const MAX_HEADER_DEPTH = 100;
+
+/** Throws when `header` nests arrays or maps deeper than MAX_HEADER_DEPTH (checked iteratively). */
+function checkDepth(header: Record<string, unknown>): void {
+  const stack: Array<[unknown, number]> = [[header, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null || ArrayBuffer.isView(value) || value instanceof Date) continue;
+    if (depth >= MAX_HEADER_DEPTH) throw new SnapshotError(`snapshot header nested deeper than ${MAX_HEADER_DEPTH} levels`);
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
 }
 
 /** Header fields snapshotContents reads into their own fields. */
@@ -165,6 +180,7 @@ export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions
   const key = keyOf(options);
   const layout = readFrame(bytes, key);
   const header = parseHeader(bytes, layout);
+  checkDepth(header);
   const body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
   const contents = bodyContents(body);
   const { stacks, unlisted } = stacksOf(field(header, "stacks"));

@@ -171,5 +171,15 @@ describe("snapshotContents", () => {
     const view = new DataView(header.buffer);
     view.setUint32(header.length - 4, crc32(header.subarray(0, header.length - 4)));
     expect(problem(() => snapshotContents(header, { key: null }))).toMatch(/^malformed snapshot header/);
+    // Nested so deep that showing it would recurse past the stack: refused, as one line.
+    const nested = (levels: number) => {
+      const deep = new Uint8Array(3 + levels + 1);
+      deep.set([0x81, 0xa1, 0x61]); // { a: [[[…null…]]] }
+      deep.fill(0x91, 3, 3 + levels);
+      deep[3 + levels] = 0xc0;
+      return writeFrame(deep, Uint8Array.of(0x92, T.FORMAT, 0x00), undefined);
+    };
+    expect(problem(() => snapshotContents(nested(4000), { key: null }))).toBe("snapshot header nested deeper than 100 levels");
+    expect(JSON.stringify(snapshotContents(nested(98), { key: null }).header)).toMatch(/^\{"a":\[\[\[/);
   });
 });
