@@ -22,10 +22,11 @@ export {
   type FrameLayout, type FramePrefix,
 } from "./frame.js";
 export { readFrameFile } from "./frame-file.js";
-export { bodyContents, type BodyContents, type TypeStats } from "./body-contents.js";
-export {
-  snapshotContents, KNOWN_HEADER_FIELDS,
-  type SnapshotContents, type ModuleEntry, type FrameSummary, type TaskletState, type TaskletSummary, type TaskletsSummary,
+// What `spickle inspect` shows: snapshotContents and bodyContents are in "@spickle/pickle/contents"
+// (src/snapshot-contents.ts), kept off the import of this module that every resume pays for.
+export type { BodyContents, TypeStats } from "./body-contents.js";
+export type {
+  SnapshotContents, ModuleEntry, FrameSummary, TaskletState, TaskletSummary, TaskletsSummary,
 } from "./snapshot-contents.js";
 export { MessageCodec, type MessageCodecOptions, type MessageHeader } from "./messages.js";
 export {

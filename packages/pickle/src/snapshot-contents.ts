@@ -3,13 +3,15 @@
 // (body-contents.ts) — after the whole snapshot verified, and without decoding anything into live
 // objects: none of the snapshot's code runs, no module is imported.
 //
-// Any input gives contents or throws a one-line SnapshotError (test/snapshot-contents-fuzz.test.ts).
+// Imported as "@spickle/pickle/contents" (not from the package's index, which every resume loads).
+// Any input gives contents or throws a one-line SnapshotError (the fuzz corpus of
+// packages/spickle/test/inspect-bounded.test.ts runs inspect on mutated snapshots).
 import { bodyContents, type TypeStats } from "./body-contents.js";
 import { SnapshotError } from "./errors.js";
 import { readFrame } from "./frame.js";
 import { keyOf, parseHeader, type SnapshotKeyOptions } from "./snapshot.js";
 
-export type { BodyContents, TypeStats } from "./body-contents.js";
+export { bodyContents, type BodyContents, type TypeStats } from "./body-contents.js";
 
 /** One frame of a tasklet's stack, as a checkpoint's header lists it. */
 export interface FrameSummary {

@@ -7,8 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  crc32, decodeSnapshot, dumps, encodeSnapshot, FRAME_PREFIX, MessageCodec, readFrame, readFrameFile, sealFrame, snapshotContents, SnapshotError, writeFrame,
+  crc32, decodeSnapshot, dumps, encodeSnapshot, FRAME_PREFIX, MessageCodec, readFrame, readFrameFile, sealFrame, SnapshotError, writeFrame,
 } from "@spickle/pickle";
+import { snapshotContents } from "@spickle/pickle/contents";
 import * as T from "../src/tags.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spickle-frame-"));

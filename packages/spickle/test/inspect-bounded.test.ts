@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crc32, dumps, encodeSnapshot, loads, readFrame, snapshotContents, SnapshotError, writeFrame } from "@spickle/pickle";
+import { crc32, dumps, encodeSnapshot, loads, readFrame, SnapshotError, writeFrame } from "@spickle/pickle";
+import { snapshotContents } from "@spickle/pickle/contents";
 import * as T from "../../pickle/src/tags.js";
 import { formatReport, formatReportJson } from "../src/cli/inspect.js";
 

@@ -9,10 +9,10 @@
 // is read, and only the bytes its frame declares (./snapshot-file.ts).
 
 import { relative, resolve, sep } from "node:path";
+import { FORMAT_VERSION, SnapshotError } from "@spickle/pickle";
 import {
-  FORMAT_VERSION, KNOWN_HEADER_FIELDS, snapshotContents, SnapshotError,
-  type FrameSummary, type SnapshotContents, type TaskletSummary, type TypeStats,
-} from "@spickle/pickle";
+  KNOWN_HEADER_FIELDS, snapshotContents, type FrameSummary, type SnapshotContents, type TaskletSummary, type TypeStats,
+} from "@spickle/pickle/contents";
 import { bytesText } from "./progress.js";
 import { fileProblem, readSnapshotBytes } from "./snapshot-file.js";
 
@@ -21,7 +21,7 @@ export interface SnapshotReport extends SnapshotContents {
   path: string;
 }
 
-export type { ModuleEntry } from "@spickle/pickle";
+export type { ModuleEntry } from "@spickle/pickle/contents";
 
 /** The report on the snapshot `bytes` read from `file`; a bad snapshot is a one-line UsageError. */
 export function snapshotReport(file: string, bytes: Uint8Array): SnapshotReport {
