@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import { constants as bufferConstants } from "node:buffer";
 import { SnapshotError } from "./errors.js";
-import { BODY_LENGTH_SIZE, declaredFrameSize, PREFIX, readFramePrefix } from "./frame.js";
+import { BODY_LENGTH_SIZE, checkFrameSize, declaredFrameSize, PREFIX, readFramePrefix } from "./frame.js";
 
 function fileKind(stats: fs.Stats): string {
   if (stats.isDirectory()) return "a directory";
@@ -12,7 +12,7 @@ function fileKind(stats: fs.Stats): string {
   if (stats.isCharacterDevice()) return "a character device";
   if (stats.isBlockDevice()) return "a block device";
   if (stats.isSocket()) return "a socket";
-  return "not a regular file";
+  return "a special file";
 }
 
 function refuse(stats: fs.Stats): never {
@@ -51,9 +51,8 @@ export function readFrameFile(path: string): Uint8Array {
     const prefix = readFramePrefix(readAt(fd, Math.min(PREFIX, size), 0));
     const lengthAt = PREFIX + prefix.headerLength;
     const lengthField = lengthAt + BODY_LENGTH_SIZE <= size ? readAt(fd, BODY_LENGTH_SIZE, lengthAt) : undefined;
-    const expected = declaredFrameSize(prefix, lengthField?.length === BODY_LENGTH_SIZE ? lengthField : undefined, size);
-    if (size < expected) throw new SnapshotError(`truncated snapshot (${size} of ${expected} bytes)`);
-    if (size > expected) throw new SnapshotError(`trailing data after snapshot (${size} bytes, expected ${expected})`);
+    const expected = declaredFrameSize(prefix, lengthField, size);
+    checkFrameSize(size, expected);
     if (expected > bufferConstants.MAX_LENGTH) throw new SnapshotError(`snapshot too large to read (${expected} bytes)`);
     const bytes = readAt(fd, expected, 0);
     if (bytes.length !== expected) throw new SnapshotError(`truncated snapshot (${bytes.length} of ${expected} bytes; the file shrank while read)`);

@@ -113,14 +113,20 @@ export function readBodyLength(bytes: Uint8Array, at: number): number {
   return u32(bytes, at) * 2 ** 32 + u32(bytes, at + 4);
 }
 
-/** The size a frame declares, from its prefix and the body length field, checked against the
- * bytes there are (`available`) so that nothing past them is ever read or allocated. */
+/** The size a frame declares, from its prefix and its body length field (undefined or short:
+ * the bytes end before it), checked against the bytes there are (`available`) so that nothing
+ * past them is ever read or allocated. */
 export function declaredFrameSize(prefix: FramePrefix, bodyLengthField: Uint8Array | undefined, available: number): number {
-  const headerEnd = PREFIX + prefix.headerLength;
-  if (bodyLengthField === undefined || headerEnd + BODY_LENGTH_SIZE > available) {
+  if (bodyLengthField === undefined || bodyLengthField.length < BODY_LENGTH_SIZE || PREFIX + prefix.headerLength + BODY_LENGTH_SIZE > available) {
     throw new SnapshotError(`truncated snapshot (${available} bytes, header claims ${prefix.headerLength})`);
   }
   return frameSize(prefix.headerLength, readBodyLength(bodyLengthField, 0), prefix.signed);
+}
+
+/** Throws unless there are exactly the `expected` bytes a frame declares. */
+export function checkFrameSize(available: number, expected: number): void {
+  if (available < expected) throw new SnapshotError(`truncated snapshot (${available} of ${expected} bytes)`);
+  if (available > expected) throw new SnapshotError(`trailing data after snapshot (${available} bytes, expected ${expected})`);
 }
 
 export interface FrameLayout {
@@ -136,12 +142,10 @@ export interface FrameLayout {
 export function readFrame(bytes: Uint8Array, key: Uint8Array | undefined): FrameLayout {
   const prefix = readFramePrefix(bytes);
   const headerEnd = PREFIX + prefix.headerLength;
-  if (headerEnd + BODY_LENGTH_SIZE > bytes.length) throw new SnapshotError(`truncated snapshot (${bytes.length} bytes, header claims ${prefix.headerLength})`);
   const bodyStart = headerEnd + BODY_LENGTH_SIZE;
-  const bodyEnd = bodyStart + readBodyLength(bytes, headerEnd);
-  const expected = bodyEnd + CRC_SIZE + (prefix.signed ? MAC_LENGTH : 0);
-  if (bytes.length < expected) throw new SnapshotError(`truncated snapshot (${bytes.length} of ${expected} bytes)`);
-  if (bytes.length > expected) throw new SnapshotError(`trailing data after snapshot (${bytes.length} bytes, expected ${expected})`);
+  const expected = declaredFrameSize(prefix, bytes.subarray(headerEnd, bodyStart), bytes.length);
+  checkFrameSize(bytes.length, expected);
+  const bodyEnd = expected - CRC_SIZE - (prefix.signed ? MAC_LENGTH : 0);
   if (u32(bytes, bodyEnd) !== crc32Range(bytes, 0, bodyEnd)) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
   if (key !== undefined) {
     if (!prefix.signed) throw new SnapshotError("snapshot is unsigned but a key is set");
