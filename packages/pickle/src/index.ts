@@ -17,6 +17,17 @@ export {
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export {
+  readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
+  type FrameLayout, type FramePrefix,
+} from "./frame.js";
+export { readFrameFile } from "./frame-file.js";
+// What `spickle inspect` shows: snapshotContents and bodyContents are in "@spickle/pickle/contents"
+// (src/snapshot-contents.ts), kept off the import of this module that every resume pays for.
+export type { BodyContents, TypeStats } from "./body-contents.js";
+export type {
+  SnapshotContents, ModuleEntry, FrameSummary, TaskletState, TaskletSummary, TaskletsSummary,
+} from "./snapshot-contents.js";
 export { MessageCodec, type MessageCodecOptions, type MessageHeader } from "./messages.js";
 export {
   restoreReadStream, restoreWriteStream, restoreFileHandle, RestoredFileHandle,
