@@ -13,12 +13,12 @@ export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } fro
 export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption } from "./reducers.js";
 export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
 export {
-  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, FORMAT_VERSION, SPICKLE_VERSION,
+  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, SPICKLE_VERSION,
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
 export {
-  readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
+  FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
   type FrameLayout, type FramePrefix,
 } from "./frame.js";
 export { readFrameFile } from "./frame-file.js";

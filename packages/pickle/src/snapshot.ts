@@ -9,9 +9,6 @@ import { Packr } from "msgpackr/pack";
 import { SnapshotError } from "./errors.js";
 import { readFrame, writeFrame, type FrameLayout } from "./frame.js";
 
-// The frame's constants and signing, for messages.ts (which writes frames in its own buffer).
-export { FLAG_SIGNED, FORMAT_VERSION, hmac, MAC_LENGTH, MAGIC, PREFIX } from "./frame.js";
-
 export const SPICKLE_VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 export interface SnapshotKeyOptions {
@@ -48,9 +45,6 @@ function u32(bytes: Uint8Array, at: number): number {
 function verify(bytes: Uint8Array, options: SnapshotKeyOptions | undefined): Layout {
   return readFrame(bytes, keyOf(options));
 }
-
-/** verify with the key given (undefined: none). */
-export const verifyWith: (bytes: Uint8Array, key: Uint8Array | undefined) => Layout = readFrame;
 
 export function parseHeader(bytes: Uint8Array, l: Layout): Record<string, unknown> {
   const small = smallHeader(bytes, l.headerStart, l.headerEnd);
