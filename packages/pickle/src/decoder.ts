@@ -238,7 +238,7 @@ export class Decoder implements DecodeContext {
         return this.handlerRecord(rec);
       case T.T_REDUCE: {
         const named = this.value(rec[0]);
-        const restore = findRestorer(named, this.reducers);
+        const restore = findRestorer(named, this.reducers, rec.length > 2 ? this.value(rec[2]) : undefined, this.allowCode);
         if (restore === undefined) {
           if (typeof named === "string") throw new SnapshotError(`no reducer named ${cut(JSON.stringify(named))} is registered (register it in the loading process)`);
           throw new SnapshotError(`refusing to call ${typeof named === "function" ? `function ${cut(named.name || "(anonymous)")}` : "a non-function"} as a restore function: only registered reducers restore`);

@@ -2,6 +2,7 @@
 // object into plain state and back. The snapshot stores the reducer's *name* next to the state,
 // and the loading process looks the restore function up by that name among the reducers it
 // registered (and the built-in ones): a snapshot never chooses which function the decoder calls.
+import { closureOf, methodOf } from "@spickle/runtime";
 import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
 
 /** How instances of one class are written and re-created. */
@@ -113,13 +114,23 @@ export function toReducerRegistry(option: ReducerOption | undefined): ReducerReg
 }
 
 /** The restore function a T_REDUCE record names: a registered reducer's name (or, in snapshots
- * written before names, a registered restore function itself). Undefined when none is known. */
-export function findRestorer(named: unknown, perCall: ReducerRegistry | undefined): ((state: unknown) => unknown) | undefined {
+ * written before names, a registered restore function itself). Failing that, in a trusted load
+ * only, the restore function the snapshot carries (carryRestorers) when it is a function of
+ * compiled code: never a builtin or a host function. Undefined when none may run. */
+export function findRestorer(named: unknown, perCall: ReducerRegistry | undefined, carried: unknown, allowCode: boolean): ((state: unknown) => unknown) | undefined {
   if (typeof named === "string") {
-    return perCall?.restorer(named) ?? defaultReducers.restorer(named) ?? (BUILTIN_RESTORERS.get(named) as ((state: unknown) => unknown) | undefined);
+    const registered = perCall?.restorer(named) ?? defaultReducers.restorer(named) ?? (BUILTIN_RESTORERS.get(named) as ((state: unknown) => unknown) | undefined);
+    if (registered !== undefined || !allowCode || typeof carried !== "function") return registered;
+    return isCompiledFunction(carried) ? (carried as (state: unknown) => unknown) : undefined;
   }
   if (typeof named === "function" && (BUILTIN_BY_FUNCTION.has(named) || perCall?.hasRestore(named) === true || defaultReducers.hasRestore(named))) {
     return named as (state: unknown) => unknown;
   }
   return undefined;
+}
+
+/** Whether `fn` is a function of code compiled by spickle (a closure, declaration or method): the
+ * only restore functions a snapshot carries. Others are the loading process's to register. */
+export function isCompiledFunction(fn: unknown): boolean {
+  return closureOf(fn) !== undefined || methodOf(fn) !== undefined;
 }
