@@ -28,7 +28,16 @@ function deny(value: unknown, what: string): void {
   if (((typeof value === "object" && value !== null) || typeof value === "function") && !denied.has(value)) denied.set(value, what);
 }
 
+let filled = false;
+
+/** Adds values that compile or load code to the refused ones (a package's own loaders, such as
+ * @spickle/runtime's restoreModule): no reference may name them, trusted or not. */
+export function refuseReference(value: unknown, what: string): void {
+  deny(value, what);
+}
+
 function fill(): void {
+  filled = true;
   const fnProto = (f: unknown) => Object.getPrototypeOf(f) as { constructor: unknown };
   deny(Function, "the Function constructor");
   deny(fnProto(async function () {}).constructor, "the AsyncFunction constructor");
@@ -84,7 +93,7 @@ function ownValues(holder: unknown): Array<[string, unknown]> {
 
 /** What `value` is when no reference may name it, else undefined. */
 export function deniedValue(value: object): string | undefined {
-  if (denied.size === 0) fill();
+  if (!filled) fill();
   addLoadedModules();
   return denied.get(value);
 }

@@ -238,7 +238,14 @@ describe("restore functions come from registered reducers only", () => {
     const r = new Records();
     const restoreModule = r.ref("@spickle/runtime#restoreModule");
     const info = r.make(T.T_OBJECT_KV, [["id", "hash", "code"], ["evil", "0", `(() => { ${CODE} })`]]);
-    expect(refusal(r.body(r.make(T.T_REDUCE, [restoreModule, info]))).message).toMatch(/refusing to call function restoreModule as a restore function/);
+    expect(refusal(r.body(r.make(T.T_REDUCE, [restoreModule, info]))).message).toMatch(/names @spickle\/runtime#restoreModule, which no snapshot may reference/);
+  });
+
+  it("refuses a registered module's own function as a restore function when no reducer has it", () => {
+    const r = new Records();
+    const fn = r.ref("gadget-fixtures#readIt");
+    expect(refusal(r.body(r.make(T.T_REDUCE, [fn, "/etc/passwd"])), { allowCode: true }).message).toBe(
+      "refusing to call function readIt as a restore function: only registered reducers restore");
   });
 
   it("refuses a reducer name nobody registered", () => {
@@ -326,6 +333,24 @@ describe("hooks a program would trigger later", () => {
   });
 });
 
+describe("the runtime's code loaders", () => {
+  it("refuses restoreModule bound to module code as a `then` hook", () => {
+    const r = new Records();
+    const restoreModule = r.ref("@spickle/runtime#restoreModule");
+    const info = r.make(T.T_OBJECT_KV, [["id", "hash", "code"], ["evil.ts", "0", `(() => { ${CODE} })`]]);
+    const args = r.make(T.T_NEW_ARRAY, []);
+    r.fill(T.T_FILL_ARRAY, [~args, [info]]);
+    const hook = r.make(T.T_HANDLER, ["spickle.bound", restoreModule, null, args]);
+    const body = r.body(r.make(T.T_OBJECT_KV, [["then"], [hook]]));
+    expect(refusal(body, { allowCode: true }).message).toMatch(/names @spickle\/runtime#restoreModule/);
+  });
+
+  it("refuses a module record's module loaders (dynamicImport)", () => {
+    const body = retarget(realBody([fixtures.readIt]), "gadget-fixtures#readIt", "@spickle/runtime#ModuleRecord.prototype.dynamicImport");
+    expect(refusal(body, { allowCode: true }).message).toMatch(/names @spickle\/runtime#ModuleRecord\.prototype\.dynamicImport/);
+  });
+});
+
 describe("handler records", () => {
   it("refuses a bound function whose target is an object with a chosen `bind`", () => {
     const r = new Records();
@@ -345,7 +370,7 @@ describe("handler records", () => {
   it("refuses a closure of a forged module record (ModuleRecord.prototype with a chosen factory)", () => {
     const r = new Records();
     const proto = r.ref("@spickle/runtime#ModuleRecord.prototype");
-    const factory = r.ref("@spickle/runtime#restoreModule");
+    const factory = r.ref("gadget-fixtures#readIt");
     const factories = r.make(T.T_MAP, [0]);
     r.fill(T.T_FILL, [~factories, 1, "f0", factory]);
     const sites = r.make(T.T_OBJECT_KV, [["factories"], [factories]]);
