@@ -23,7 +23,8 @@ export interface DecodeOptions {
   /** Handlers by kind; an array is consulted before the process-wide defaultHandlers. */
   handlers?: HandlerRegistry | readonly ObjectHandler[];
   /** false: the snapshot is untrusted. Refuses snapshots that carry code (modules by value),
-   * and references outside globalThis (but `process`) and registered modules (default true). */
+   * references into modules not registered with addModule, and references to `process` and its
+   * members; restore functions come from registered reducers only (default true). */
   allowCode?: boolean;
   /** Per-call reducers whose restore functions loading may call, by name (consulted before the
    * process-wide ones). */
