@@ -152,8 +152,8 @@ describe("modules by value", () => {
     const snapshot = dumps(f); // the child process binding is not referenced, so not written
     const hashOf = (id: string) => liveModule(id)!.hash;
     expect(readSnapshotHeader(snapshot).modules).toEqual([
-      ["app/a.ts", hashOf("app/a.ts"), true],
-      ["app/b.ts", hashOf("app/b.ts"), true],
+      ["app/a.ts", hashOf("app/a.ts"), true, liveModule("app/a.ts")!.info.url],
+      ["app/b.ts", hashOf("app/b.ts"), true, liveModule("app/b.ts")!.info.url],
     ]);
     const copyDir = mkdtempSync(join(genRoot, "copy-"));
     const snapshotFile = join(copyDir, "f.snapshot");
@@ -260,8 +260,8 @@ describe("modules by value", () => {
     expect(record.resolve("./b.mjs")).toBe("app/b.ts");
     expect(copy("q")).toMatch(/^s:a\/q#1:/);
     expect(readSnapshotHeader(bytes).modules).toEqual([
-      ["app/a.ts", liveModule("app/a.ts")!.hash, true],
-      ["app/b.ts", liveModule("app/b.ts")!.hash, false],
+      ["app/a.ts", liveModule("app/a.ts")!.hash, true, liveModule("app/a.ts")!.info.url],
+      ["app/b.ts", liveModule("app/b.ts")!.hash, false, liveModule("app/b.ts")!.info.url],
     ]);
     expect(dumps(f, { serializableModules: (id) => id !== "app/a.ts" }).length).toBeLessThan(bytes.length);
   });

@@ -51,7 +51,8 @@ describe("module records", () => {
     expect(register).toBeLessThan(code.indexOf('console.log("top-level")'));
     expect(info.id).toBe("src/a.ts");
     expect(info.hash).toBe(createHash("sha256").update(source).digest("hex"));
-    expect(code).toMatch(/}, _sites, import\.meta\);/);
+    // the namespace of `import * as path from "node:path"`: a restored instance lists its names as Node did
+    expect(code).toMatch(/}, _sites, import\.meta, {\n  get "node:path"\(\) {\n    return path;\n  }\n}\);/);
   });
 
   test("bindings, imports, exports and references are recorded", () => {
@@ -131,5 +132,46 @@ describe("module records", () => {
     const restored = runtime.restoreModule(i);
     expect(restored.initialized("P")).toBe(false); // the class is the snapshot's to supply
     expect([...restored.sites!.factories.keys()].sort()).toEqual(["src/c.ts#P", "src/c.ts#Q", "src/c.ts#default"]);
+  });
+});
+
+describe("what the ESM form gives the runtime for a resume that loads it", () => {
+  const { code } = compile(
+    [
+      'import fn from "cjs-pkg";',
+      'import data from "./data.json" with { type: "json" };',
+      'import "./side.js";',
+      'export * from "other-pkg";',
+      "const cache = new Map<string, number>();",
+      "const frozen = 1;",
+      "let count = 0;",
+      "export function bump() { count++; frozen = 2; return [fn, data, cache]; }",
+    ].join("\n"),
+    { filename: "/src/m.ts", moduleId: "src/m.ts", sourceMaps: false },
+  );
+  const register = code.slice(code.indexOf("\n_rt.registerModule("));
+
+  test("accessors write every binding; a const nothing assigns becomes a let, one assigned stays const", () => {
+    expect(register).toContain("set count(_value) {\n    count = _value;\n  }");
+    expect(register).toContain("set cache(_value) {\n    cache = _value;\n  }");
+    expect(register).toContain("set bump(_value) {\n    bump = _value;\n  }");
+    expect(code).toContain("\nlet cache = new Map();");
+    // `frozen = 2` throws natively (a const): it stays so, and has no setter
+    expect(code).toContain("\nconst frozen = 1;");
+    expect(register).toContain("get frozen()");
+    expect(register).not.toContain("set frozen(");
+  });
+
+  test("namespaces of JSON modules and of packages re-exported with export * are handed over, imported last", () => {
+    expect(register).toMatch(/}, _sites, import\.meta, {\n  get "\.\/data\.json"\(\) {\n    return (_ns\d*);\n  },\n  get "other-pkg"\(\) {\n    return (_ns\d*);\n  }\n}\);/);
+    const lines = code.trimEnd().split("\n");
+    // appended after everything else: each specifier is imported earlier, so evaluation order is the same
+    expect(lines.slice(-2)).toEqual([
+      expect.stringMatching(/^import \* as _ns\d* from "\.\/data\.json" with \{\s*type: "json"\s*\};$/),
+      expect.stringMatching(/^import \* as _ns\d* from "other-pkg";$/),
+    ]);
+    // a default or side-effect import of a package needs nothing
+    expect(register).not.toContain('"cjs-pkg"()');
+    expect(register).not.toContain('"./side.js"()');
   });
 });
