@@ -86,7 +86,7 @@ describe("CommonJS packages import as under Node wherever a module is restored",
     "node_modules/flagged/index.js":
       'Object.defineProperty(exports, "__esModule", { value: true });\nexports.default = "the default property";\nexports.answer = 42;\n',
     "node_modules/literal/package.json": JSON.stringify({ name: "literal", version: "1.0.0", main: "index.cjs" }),
-    "node_modules/literal/index.cjs": "module.exports = { alpha: 1, beta() { return 2; } };\n",
+    "node_modules/literal/index.cjs": "function beta() { return 2; }\nconst alpha = 1;\nmodule.exports = { alpha, beta, later: beta };\nmodule.exports[\"hid\" + \"den\"] = 3;\n",
     "describe.mjs": `
 import fnDefault from "fn-default";
 import * as fnNs from "fn-default";
@@ -120,7 +120,7 @@ export function describeImports() {
     expect(facts.fn).toEqual(["function", true, "fn called", false, "default:function"]);
     expect(facts.flagged.slice(0, 5)).toEqual(["object", true, "the default property", 42, 42]);
     expect(facts.flagged[5]).toBe("__esModule:boolean,answer:number,default:object");
-    expect(facts.literal).toEqual([1, true, 2, "alpha:number,beta:function,default:object"]);
+    expect(facts.literal).toEqual([1, true, 2, "alpha:number,beta:function,default:object,later:function"]);
   });
 
   it("resume in a fresh process, from another folder, after the sources are deleted", () => {
@@ -272,7 +272,9 @@ export default function* main(cp: any, steps: string) {
 
   it("an unchanged by-reference module resumes", () => {
     const dir = project(files);
-    expect(spickle(["run", "-c", "c.ckpt", "--serializable-modules", "main.ts", "4"], dir).status).toBe(3);
+    const run = spickle(["run", "-c", "c.ckpt", "--serializable-modules", "main.ts", "main.ts", "4"], dir);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(3);
     const r = spickle(["resume", "c.ckpt"], dir);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
