@@ -3,8 +3,13 @@
 // form runs definitions only and reads imports live through `__spickle.imports`.
 
 import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as vm from "node:vm";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { compile } from "@spickle/transform";
 import * as runtime from "@spickle/runtime";
 import type { ModuleInfo } from "@spickle/runtime";
@@ -173,5 +178,38 @@ describe("what the ESM form gives the runtime for a resume that loads it", () =>
     // a default or side-effect import of a package needs nothing
     expect(register).not.toContain('"cjs-pkg"()');
     expect(register).not.toContain('"./side.js"()');
+  });
+});
+
+describe("a restored instance imports packages as Node does from ESM", () => {
+  const dir = mkdtempSync(join(tmpdir(), "spickle-cjs-"));
+  mkdirSync(join(dir, "node_modules", "flagged"), { recursive: true });
+  writeFileSync(join(dir, "node_modules", "flagged", "package.json"), JSON.stringify({ name: "flagged", main: "index.js" }));
+  writeFileSync(
+    join(dir, "node_modules", "flagged", "index.js"),
+    'Object.defineProperty(exports, "__esModule", { value: true });\nexports.default = "dot default";\nexports.answer = 42;\nexports["un" + "detected"] = 1;\n',
+  );
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { code } = compile('import flagged, * as ns from "flagged";\nexport function f() { return [flagged, Object.keys(ns), ns.default, ns.answer, ns.undetected]; }\n', {
+    filename: join(dir, "m.ts"), moduleId: "m.ts", sourceMaps: false,
+  });
+  const info = { ...infoOf(code), url: pathToFileURL(join(dir, "m.ts")).href };
+  const exports = createRequire(join(dir, "m.ts"))("flagged") as Record<string, unknown>;
+
+  test("the default import is module.exports, __esModule or not; the namespace has the names Node listed", () => {
+    const restored = runtime.restoreModule({ ...info, foreignExports: { flagged: ["__esModule", "answer", "default"] } });
+    const [def, keys, nsDefault, answer, undetected] = (restored.read("f") as () => unknown[])();
+    expect(def).toBe(exports);
+    expect(nsDefault).toBe(exports);
+    expect(keys).toEqual(["__esModule", "answer", "default"]);
+    expect(answer).toBe(42);
+    expect(undetected).toBeUndefined();
+  });
+
+  test("without recorded names (an older snapshot): default, then the own enumerable properties", () => {
+    const restored = runtime.restoreModule(info);
+    const [def, keys] = (restored.read("f") as () => unknown[])();
+    expect(def).toBe(exports);
+    expect(keys).toEqual(["answer", "default", "undetected"]);
   });
 });
