@@ -336,4 +336,29 @@ describe("modules by value", () => {
   });
 });
 
+describe("adopt mode (a resume that loaded the program)", () => {
+  test("the loaded instance with the same id and hash takes the snapshot's state; its importers see it", () => {
+    const f = modA.makeCounter("adopt");
+    f("k");
+    const bytes = dumps(f);
+    const inSnapshot = modA.bump() - 1; // the counter the snapshot holds
+    modA.bump();
+    modA.bump();
+    const adopted = loads(bytes, { modules: "adopt" }) as (k: string) => string;
+    const record = moduleOf(closureOf(adopted)!.registry)!;
+    expect(record).toBe(liveModule("app/a.ts"));
+    expect(record.restored).toBe(false);
+    // the module's own binding went back to the snapshot's value: its ESM importers (this test) see it
+    expect(modA.bump()).toBe(inSnapshot + 1);
+    expect(adopted("k")).toMatch(new RegExp(`^adopt:a/k#\\d+:${inSnapshot + 2}:`));
+  });
+
+  test("a module whose accessors cannot write a binding is refused, not split in two", async () => {
+    write("fixed.mjs", "const fixed = 1;\nexport function f() { fixed = 2; return fixed; }\n", "app/fixed.ts");
+    const mod = (await import(/* @vite-ignore */ pathToFileURL(join(dir, "fixed.mjs")).href)) as { f(): number };
+    expect(liveModule("app/fixed.ts")!.writable()).toBe(false);
+    expect(() => loads(dumps(mod.f), { modules: "adopt" })).toThrow(/module app\/fixed\.ts is loaded by the program but cannot take the snapshot's state/);
+  });
+});
+
 export type { ModuleRecord };

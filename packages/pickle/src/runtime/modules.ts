@@ -324,7 +324,9 @@ export const moduleHandler: ObjectHandler<ModuleRecord> = {
       if (live !== undefined) return live;
     } else if (s.mode === "adopt") {
       const live = liveModule(i.id, i.hash);
-      if (live !== undefined && live.writable()) {
+      if (live !== undefined) {
+        // A second, restored instance would split the program's state silently.
+        if (!live.writable()) throw new SnapshotError(`module ${i.id} is loaded by the program but cannot take the snapshot's state (it assigns to a top-level const)`);
         s.fresh.add(live);
         return live;
       }
