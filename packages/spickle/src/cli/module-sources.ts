@@ -66,7 +66,7 @@ export function changedLoadedModule(rows: ModuleRow[]): string | undefined {
     if (!row.byValue) return changedMessage(row, loaded.hash);
     return (
       `module ${row.id} changed since the checkpoint (hash ${short(row.hash)}…, now ${short(loaded.hash)}…); ` +
-      `the checkpoint carries it by value, but the modules it uses by reference import the new version`
+      `the checkpoint carries it by value, but the program's by-reference modules import the changed source`
     );
   }
   return undefined;
