@@ -49,9 +49,11 @@ export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
   return withDumpOptions(options, (modules) =>
     // The body is read where the encoder wrote it: the snapshot is its only copy.
     new Encoder(options).encodeWith(value, (body) => {
-      // The module table: ids, source hashes and whether each module's code is in the snapshot.
+      // The module table: ids, source hashes, whether each module's code is in the snapshot, and
+      // the module's file URL where it has one.
       const met = modules();
-      const header = met.length > 0 ? { modules: met.map((m) => [m.id, m.hash, m.byValue]), ...options.header } : options.header;
+      const rows = met.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
+      const header = met.length > 0 ? { modules: rows, ...options.header } : options.header;
       return encodeSnapshot({ header, body }, options);
     }),
   );

@@ -8,7 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type Tasklet } from "@spickle/runtime";
-import { defaultReferenceTable, dumps, loads, writeSnapshotFile, type Progress, type SerializableModules } from "@spickle/pickle";
+import { defaultReferenceTable, dumps, loads, writeSnapshotFile, type ModuleMode, type Progress, type SerializableModules } from "@spickle/pickle";
 import { summarizeTasklets, taskletCollector } from "./stacks.js";
 
 export type ForkResult = { resumed: false; snapshot: Uint8Array } | { resumed: true; args: string[] };
@@ -58,6 +58,8 @@ export interface CheckpointOptions {
   header?: Record<string, unknown>;
   /** Which compiled modules a checkpoint carries by value (default: all). */
   serializableModules?: SerializableModules;
+  /** How a resume makes module instances (default "fresh": never this process's own). */
+  modules?: ModuleMode;
   /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates first). */
   writeFile?: (path: string, bytes: Uint8Array) => void;
   /** Called with the scheduler once it runs (the CLI's `--checkpoint-every` pauses it). */
@@ -99,7 +101,7 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
   const progress = options.progress?.("resume");
   let scheduler: unknown;
   try {
-    scheduler = loads(bytes, { key: options.key, modules: "fresh", onProgress: progress?.update });
+    scheduler = loads(bytes, { key: options.key, modules: options.modules ?? "fresh", onProgress: progress?.update });
   } finally {
     progress?.done();
   }

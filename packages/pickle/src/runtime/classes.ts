@@ -17,13 +17,13 @@ import { types } from "node:util";
 import { SnapshotError } from "../errors.js";
 import type { EncodeContext, ObjectHandler } from "../handlers.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue, genuineSites } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto } from "./modules.js";
 
 const getPrototypeOf = Object.getPrototypeOf;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 
-/** Classes this process re-made from a snapshot: only those get the snapshot's static state (a
- * live module's class keeps its own). */
+/** Classes this process re-made from a snapshot: those get the snapshot's static state (and the
+ * classes of a module an "adopt" load writes). */
 const remade = new WeakSet<Function>();
 
 function skipInternal(key: string | symbol): boolean {
@@ -59,7 +59,8 @@ export const classHandler: ObjectHandler<Function> = {
     // every create value before it exists).
     const made = [heritage, declared, keys ?? null, scope];
     if (record === undefined || !byValue(record, ctx)) {
-      return { create: [registry.moduleId, id, ...made], fill: state, fillNames: ["static", "private static"] };
+      const imported = record === undefined ? null : importedState(record, ctx);
+      return { create: [registry.moduleId, id, ...made], fill: [...state, imported], fillNames: ["static", "private static", "module state"] };
     }
     return {
       create: [record, id, ...made],
@@ -83,8 +84,9 @@ export const classHandler: ObjectHandler<Function> = {
     return cls;
   },
   fill: (cls, [statics, privates, items], ctx) => {
-    if (items !== undefined) applyItems(items as unknown[][], ctx);
-    if (!remade.has(cls)) return;
+    if (items !== undefined && items !== null) applyItems(items as unknown[][], ctx);
+    // A live module's class keeps its own static state, unless this load writes that module's.
+    if (!remade.has(cls) && !loadWritesInto(moduleOf(classOf(cls)!.registry), ctx)) return;
     applyPropList(cls, statics as unknown[]);
     if (privates !== null) classOf(cls)!.privates!.static!.set(cls, privates as unknown[]);
   },

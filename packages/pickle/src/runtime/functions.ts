@@ -16,7 +16,7 @@ import { cut, SnapshotError } from "../errors.js";
 import type { ObjectHandler } from "../handlers.js";
 import { HandlerList } from "../kinds/description.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue, genuineSites } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto } from "./modules.js";
 
 export const closureHandler: ObjectHandler<Function> = {
   kind: "spickle.closure",
@@ -31,7 +31,8 @@ export const closureHandler: ObjectHandler<Function> = {
     if (home !== undefined) return { create: [null, id, home, scope], fill: [null, props], fillNames: ["", "properties"] };
     const record = moduleOf(registry);
     if (record === undefined || !byValue(record, ctx)) {
-      return { create: [registry.moduleId, id, null, scope], fill: [null, props], fillNames: ["", "properties"] };
+      const state = record === undefined ? null : importedState(record, ctx);
+      return { create: [registry.moduleId, id, null, scope], fill: [state, props], fillNames: ["module state", "properties"] };
     }
     return { create: [record, id, null, scope], fill: [bindingItems(record, id, ctx), props], fillNames: ["module state", "properties"] };
   },
@@ -39,8 +40,8 @@ export const closureHandler: ObjectHandler<Function> = {
   fill: (fn, [items, props], ctx) => {
     if (items !== null) applyItems(items as unknown[][], ctx);
     // Only a re-made function gets the snapshot's own properties: a live module's function
-    // declaration keeps its own.
-    if (props !== null && !isLiveDeclaration(fn)) applyPropList(fn, props as unknown[]);
+    // declaration keeps its own, unless this load writes that module's state.
+    if (props !== null && (!isLiveDeclaration(fn) || loadWritesInto(moduleOf(closureOf(fn)!.registry), ctx))) applyPropList(fn, props as unknown[]);
   },
 };
 
