@@ -94,7 +94,7 @@ export function addQueueCommand(program: Command, examples: (lines: string[]) =>
     .addOption(new Option("--concurrency <n>", "jobs run at once").default(1).argParser(positiveInt("--concurrency")))
     .addOption(new Option("--checkpoint-every <duration>", "checkpoint each running job after each interval").default(10_000, "10s").argParser(parseDuration))
     .addOption(new Option("--ack-wait <duration>", "how long a job's claim lasts without a heartbeat").default(30_000, "30s").argParser(parseDuration))
-    .addOption(new Option("--max-deliver <n>", "starts of a job before it goes to the dead letters").default(5).argParser(positiveInt("--max-deliver")))
+    .addOption(new Option("--max-deliver <n>", "starts of a job before it goes to the dead letters").default(10).argParser(positiveInt("--max-deliver")))
     .addOption(new Option("--keep <n>", "checkpoints kept per job").default(3).argParser(positiveInt("--keep")))
     .exitOverride()
     .action(async (options: { nats: string; concurrency: number; checkpointEvery: number; ackWait: number; maxDeliver: number; keep: number }) => {
@@ -115,7 +115,8 @@ export function addQueueCommand(program: Command, examples: (lines: string[]) =>
         log: (line) => process.stderr.write(`${line}\n`),
       });
       await q.close();
-      setExit(EXIT_OK);
+      // Jobs handed back leave their paused programs behind: nothing of them goes on here.
+      process.exit(EXIT_OK);
     });
 
   queue

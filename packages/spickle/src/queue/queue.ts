@@ -94,7 +94,9 @@ export class Queue {
   async job(id: string): Promise<JobRecord | null> {
     const entry = await this.jobs.get(id);
     if (entry === null || entry.operation !== "PUT" || entry.length === 0) return null;
-    return entry.json<JobRecord>();
+    const record = entry.json<JobRecord>();
+    // Keys of this bucket that are not spickle's records are not jobs.
+    return typeof record?.id === "string" && typeof record.state === "string" ? record : null;
   }
 
   /** Creates a job's record; fails if the id is taken. */
@@ -126,7 +128,8 @@ export class Queue {
   /** Every job's record, by submission time. */
   async allJobs(): Promise<JobRecord[]> {
     const records: JobRecord[] = [];
-    for await (const key of await this.jobs.keys()) {
+    // (A key updated while the listing runs may be listed twice.)
+    for (const key of new Set(await collect(await this.jobs.keys()))) {
       const record = await this.job(key);
       if (record !== null) records.push(record);
     }
@@ -136,6 +139,12 @@ export class Queue {
   async close(): Promise<void> {
     await this.connection.drain().catch(() => this.connection.close());
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }
 
 async function ensureStream(jsm: JetStreamManager, name: string, subject: string, retention: RetentionPolicy): Promise<void> {

@@ -10,7 +10,9 @@
 import { hostname } from "node:os";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { Scheduler } from "@spickle/runtime";
-import { checkpointBytes, resumeCheckpointWith, type CheckpointOptions } from "../checkpoint.js";
+import { checkpointBytes, type CheckpointOptions } from "../checkpoint.js";
+// The package entry: restored modules that import `spickle` get this process's instance.
+import { resumeCheckpointWith } from "../index.js";
 import { DEAD_SUBJECT, JOBS_STREAM, WORKERS, type JobRecord, type Queue } from "./queue.js";
 import { isFinished, jobCheckpointName } from "./jobs.js";
 
@@ -21,7 +23,7 @@ export interface WorkerOptions {
   checkpointEveryMs?: number;
   /** Checkpoints kept per job (default 3). */
   keep?: number;
-  /** Starts of a job before it goes to the dead letters (default 5). */
+  /** Starts of a job before it goes to the dead letters (default 10). */
   maxDeliver?: number;
   /** The consumer's ack wait (ms), for the heartbeat interval (default 30 s). */
   ackWaitMs?: number;
@@ -31,7 +33,7 @@ export interface WorkerOptions {
   signal?: AbortSignal;
 }
 
-export const WORKER_DEFAULTS = { concurrency: 1, checkpointEveryMs: 10_000, keep: 3, maxDeliver: 5, ackWaitMs: 30_000 } as const;
+export const WORKER_DEFAULTS = { concurrency: 1, checkpointEveryMs: 10_000, keep: 3, maxDeliver: 10, ackWaitMs: 30_000 } as const;
 
 /** Runs until `options.signal` aborts. */
 export async function runWorker(queue: Queue, options: WorkerOptions = {}): Promise<void> {
@@ -63,6 +65,8 @@ type Settings = Required<Omit<WorkerOptions, "log" | "signal">> & Pick<WorkerOpt
 /** One delivery of one job. */
 class JobRun {
   private readonly id: string;
+  /** This delivery's number: the job's record names the delivery that owns it. */
+  private attempt = 0;
   private seq = 0;
   private scheduler: Scheduler | null = null;
   /** Cancelled, or handed back by a stopping worker: nothing more to record. */
@@ -85,12 +89,14 @@ class JobRun {
       msg.ack();
       return;
     }
-    const attempt = msg.info.deliveryCount;
+    const attempt = (this.attempt = msg.info.deliveryCount);
     if (attempt > settings.maxDeliver) {
       await this.deadLetter(record.error ?? `its worker stopped ${settings.maxDeliver} times`, attempt - 1);
       return;
     }
-    const latest = await queue.store.latest(id);
+    // The record names the newest checkpoint stored completely; listing is the fallback.
+    const bytes = await queue.store.get(id, record.lastSeq);
+    const latest = bytes !== null ? { seq: record.lastSeq, bytes } : await queue.store.latest(id);
     if (latest === null) {
       await this.finish({ state: "failed", error: "the job has no checkpoint" });
       return;
@@ -132,19 +138,21 @@ class JobRun {
     }
   }
 
-  /** Settles when the job is cancelled or the worker is stopped (the scheduler stays paused). */
+  /** Settles when the job is cancelled, taken over by a later delivery (this worker missed its
+   * heartbeats), or the worker is stopped; the scheduler stays paused. */
   private stopped(): Promise<never> {
     return new Promise<never>((_, reject) => {
       this.watch = setInterval(async () => {
         const record = await this.queue.job(this.id).catch(() => null);
         const cancelled = record?.state === "cancelled";
-        if (!cancelled && !this.settings.signal?.aborted) return;
+        const lost = record !== null && record.attempts > this.attempt;
+        if (!cancelled && !lost && !this.settings.signal?.aborted) return;
         clearInterval(this.watch!);
         this.abandoned = true;
         await this.scheduler?.pause().catch(() => {});
         if (cancelled) this.msg.term();
-        else await this.handBack();
-        reject(new Error(cancelled ? "cancelled" : "the worker stopped"));
+        else if (!lost) await this.handBack();
+        reject(new Error(cancelled ? "cancelled" : lost ? "taken over by another worker" : "the worker stopped"));
       }, 500);
     });
   }
@@ -190,12 +198,16 @@ class JobRun {
     }
     this.msg.working();
     await this.queue.updateJob(this.id, (r) => ({ ...r, checkpoints: r.checkpoints + 1, lastSeq: seq, lastCheckpointAt: Date.now() }));
-    await this.queue.store.prune(this.id, this.settings.keep);
+    // The checkpoint that falls out of the window (one left by a dead worker stays until a cleanup).
+    if (seq - this.settings.keep >= 0) await this.queue.store.delete(this.id, seq - this.settings.keep).catch(() => {});
   }
 
+  /** Records how the job ended, unless a later delivery owns it now, and acknowledges it. */
   private async finish(outcome: Partial<JobRecord>): Promise<void> {
-    await this.queue.updateJob(this.id, (r) => ({ ...r, ...outcome, worker: this.worker, finishedAt: Date.now() }));
-    this.msg.ack();
+    await this.queue.updateJob(this.id, (r) =>
+      r.attempts > this.attempt || isFinished(r) ? null : { ...r, ...outcome, worker: this.worker, finishedAt: Date.now() },
+    );
+    await this.msg.ackAck().catch(() => false);
   }
 
   private async deadLetter(error: string, attempts: number): Promise<void> {

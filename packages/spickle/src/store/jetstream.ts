@@ -31,6 +31,7 @@ export class JetStreamStore implements CheckpointStore {
     return await this.objects.getBlob(this.name(jobId, seq));
   }
 
+  /** Lists every object of the bucket (see prune). */
   async list(jobId: string): Promise<number[]> {
     const prefix = `${checkJobId(jobId)}/`;
     const seqs: number[] = [];
@@ -42,7 +43,14 @@ export class JetStreamStore implements CheckpointStore {
     return seqs.sort((a, b) => a - b);
   }
 
+  /** Lists every object of the bucket (names are not filtered on the server): for cleanups, not
+   * for every checkpoint (a worker deletes the checkpoint that falls out of its window by name). */
   async prune(jobId: string, keep: number): Promise<void> {
-    for (const seq of pruned(await this.list(jobId), keep)) await this.objects.delete(this.name(jobId, seq));
+    for (const seq of pruned(await this.list(jobId), keep)) await this.delete(jobId, seq);
+  }
+
+  async delete(jobId: string, seq: number): Promise<void> {
+    const name = this.name(jobId, seq);
+    if ((await this.objects.info(name)) !== null) await this.objects.delete(name);
   }
 }

@@ -22,6 +22,8 @@ export interface CheckpointStore {
   list(jobId: string): Promise<number[]>;
   /** Removes all but the newest `keep` checkpoints of the job (all of them for keep = 0). */
   prune(jobId: string, keep: number): Promise<void>;
+  /** Removes checkpoint `seq` of `jobId` if it exists. */
+  delete(jobId: string, seq: number): Promise<void>;
 }
 
 /** A job id as it may appear in a file or object name. */
@@ -81,6 +83,10 @@ export class FileStore implements CheckpointStore {
   }
 
   async prune(jobId: string, keep: number): Promise<void> {
-    for (const seq of pruned(await this.list(jobId), keep)) rmSync(this.path(jobId, seq), { force: true });
+    for (const seq of pruned(await this.list(jobId), keep)) await this.delete(jobId, seq);
+  }
+
+  async delete(jobId: string, seq: number): Promise<void> {
+    rmSync(this.path(jobId, seq), { force: true });
   }
 }
