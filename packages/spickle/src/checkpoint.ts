@@ -60,8 +60,9 @@ export interface CheckpointOptions {
   serializableModules?: SerializableModules;
   /** How a resume makes module instances (default "fresh": never this process's own). */
   modules?: ModuleMode;
-  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates first). */
-  writeFile?: (path: string, bytes: Uint8Array) => void;
+  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates first; a
+   * job queue's worker sends it to its store). The program continues once it has returned. */
+  writeFile?: (path: string, bytes: Uint8Array) => void | Promise<void>;
   /** Called with the scheduler once it runs (the CLI's `--checkpoint-every` pauses it). */
   onStart?: (scheduler: Scheduler) => void;
   /** Called as each checkpoint (or the resume) starts; what it returns hears the pickler's
@@ -135,12 +136,12 @@ export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions
 }
 
 function checkpointHost(options: CheckpointOptions) {
-  return (request: unknown, caller: Tasklet, scheduler: Scheduler): ForkResult | CheckpointResult => {
+  return async (request: unknown, caller: Tasklet, scheduler: Scheduler): Promise<ForkResult | CheckpointResult> => {
     const { kind, explicit } = request as CheckpointRequest;
     const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path;
     const snapshot = checkpointBytes(scheduler, options, caller);
     if (kind === "fork") return { resumed: false, snapshot };
-    (options.writeFile ?? writeSnapshotFile)(path!, snapshot);
+    await (options.writeFile ?? writeSnapshotFile)(path!, snapshot);
     return { resumed: false, path: path! };
   };
 }

@@ -7,6 +7,7 @@ import { EXIT_OK, EXIT_USAGE } from "./errors.js";
 import type { CheckpointCliOptions } from "./checkpoint-options.js";
 import { collect, parseDuration, parseKeep } from "./options.js";
 import { addWorkerCommand } from "./worker.js";
+import { addQueueCommand } from "./queue.js";
 
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
@@ -74,7 +75,12 @@ export const commandActions: CommandActions = {
   },
 };
 
-export function buildProgram(extras: Extras, actions: CommandActions = commandActions): Command {
+/** The exit code a command chose (commands that end well but not with 0 set it). */
+export interface ExitCode {
+  code: number;
+}
+
+export function buildProgram(extras: Extras, actions: CommandActions = commandActions, exit: ExitCode = { code: EXIT_OK }): Command {
   const program = new Command("spickle")
     .description("Run TypeScript programs that can be checkpointed, and resume them later, anywhere.")
     .version(`spickle ${VERSION} (snapshot format ${extras.formatVersion ?? "?"}, node ${process.version})`, "-V, --version", "print the version")
@@ -149,6 +155,9 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .action((file: string, options: { json?: boolean }) => actions.inspect(file, options));
 
   addWorkerCommand(program, examples, extras.maxMessageDefault);
+  addQueueCommand(program, examples, (code) => {
+    exit.code = code;
+  });
 
   return program;
 }
@@ -156,10 +165,11 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
 /** Parses and runs the command line; commander's own errors (usage, help, version) are exit
  * codes, the commands' errors are thrown. */
 export async function parseCommandLine(argv: string[]): Promise<number> {
-  const program = buildProgram(await loadExtras(argv));
+  const exit: ExitCode = { code: EXIT_OK };
+  const program = buildProgram(await loadExtras(argv), commandActions, exit);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return EXIT_OK;
+    return exit.code;
   } catch (error) {
     // commander printed its message (or the help / version) already.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
