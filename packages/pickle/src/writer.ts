@@ -191,6 +191,38 @@ export class Writer {
     this.length += 2;
   }
 
+  /** Keeps the place of a top-level tagged record written later by insertTagged (counted in
+   * the body's length now); returns the place. */
+  reserveTagged(): number {
+    this.length += 2;
+    return this.pos;
+  }
+
+  /** Writes the tagged records of places reserved earlier (`at` ascending), moving what was
+   * written after each place up. */
+  insertTagged(at: readonly number[], tags: readonly number[], fields: readonly (readonly unknown[])[]): void {
+    const end = this.pos;
+    const starts: number[] = [];
+    // Written past the end first (where room is made as needed), then moved into place.
+    for (let i = 0; i < at.length; i++) {
+      starts.push(this.pos);
+      this.number(tags[i]!);
+      this.any(fields[i]);
+    }
+    starts.push(this.pos);
+    const b = this.buf;
+    const records = Buffer.from(b.subarray(end, this.pos));
+    let shift = this.pos - end;
+    let segmentEnd = end;
+    for (let i = at.length - 1; i >= 0; i--) {
+      const size = starts[i + 1]! - starts[i]!;
+      b.copyWithin(at[i]! + shift, at[i]!, segmentEnd);
+      shift -= size;
+      b.set(records.subarray(starts[i]! - end, starts[i + 1]! - end), at[i]! + shift);
+      segmentEnd = at[i]!;
+    }
+  }
+
   /** A top-level array of `n` wire values, values[base…]. */
   array(values: readonly unknown[], base: number, n: number): void {
     this.arrayHeader(n);

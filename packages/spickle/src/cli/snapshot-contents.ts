@@ -52,6 +52,7 @@ const TAG_TYPES: Record<number, string> = {
   27: "boxed primitive",
   [T_ERROR]: "Error",
   [T_NUMBERS]: "Array",
+  30: "ArrayBuffer",
 };
 
 /** Tags whose first field is the object's prototype. */
