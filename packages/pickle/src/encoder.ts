@@ -35,7 +35,7 @@ import { describeBuiltin, describeFunction, describeHandler, describeReduced, de
 import { ordinaryProps } from "./kinds/props.js";
 import { FLOAT64, INT32, numbersBytes, numbersType, UINT8 } from "./kinds/numbers.js";
 import { bigintFields, symbolRecord } from "./kinds/values.js";
-import { segmentOf } from "./paths.js";
+import { pathOf } from "./paths.js";
 import * as T from "./tags.js";
 import { Writer } from "./writer.js";
 import * as util from "node:util";
@@ -340,9 +340,7 @@ export class Encoder implements EncodeContext {
 
   /** The path of the value currently being looked at, built from the stack on demand. */
   path(): string {
-    let p = "root";
-    for (let i = 0; i < this.depth; i++) p += segmentOf(this.stack[i]!);
-    return p;
+    return pathOf(this.stack, this.depth);
   }
 
   /** Wire form of a value: a primitive, a reference ~i, or PUSHED. */

@@ -37,7 +37,9 @@ export class ViewedBytes {
  * dense array and decoded as one, without the checks a program's array needs (extra
  * properties, holes, integrity), since no program holds it. */
 export class HandlerList {
-  constructor(readonly items: unknown[]) {}
+  /** `label`: what error paths call items[labelAt] (the name the user wrote, e.g. "module
+   * ./pricing.ts, variable wallet"), instead of the path that led there. */
+  constructor(readonly items: unknown[], readonly label: string | null = null, readonly labelAt = -1) {}
 }
 
 export function description(tag: number, typeName: string, create: unknown[], fill: unknown[] = [], early = true): Description {

@@ -187,10 +187,15 @@ export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeCo
       queue.push(at);
       continue;
     }
-    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)]));
+    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)], `module ${moduleName(r.id)}, variable ${name}`, 3));
     else items.push(new HandlerList(["u", r, name]));
   }
   return new HandlerList(items);
+}
+
+/** A module id (its path in the project) as an import would name it. */
+function moduleName(id: string): string {
+  return id.startsWith(".") || id.startsWith("/") || /^[a-z][\w+.-]*:/i.test(id) ? id : `./${id}`;
 }
 
 function linkChain(from: ModuleRecord, name: string, items: HandlerList[], ctx: EncodeContext): void {
