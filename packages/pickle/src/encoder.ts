@@ -386,11 +386,11 @@ export class Encoder implements EncodeContext {
     return ~(n !== undefined ? this.visits.items[n]! : this.leaf(v, T.T_NUMBER, [v]));
   }
 
-  /** The buffer of a view: the buffer itself if the graph holds it and it is written already,
-   * else its span entry (see buffer-spans.ts). */
+  /** The buffer of a view: the buffer itself if the graph holds it and it is written already
+   * (or it goes by reference), else its span entry (see buffer-spans.ts). */
   private viewed(v: ViewedBytes): unknown {
     const b = v.buffer;
-    if (this.spans.entryOf(b) < 0 && this.memo.has(b)) return this.wire(b);
+    if (this.spans.entryOf(b) < 0 && (this.memo.has(b) || this.table.pathOf(b) !== undefined)) return this.wire(b);
     const entry = this.spans.cover(b, v.start, v.end, this.count, this.out!);
     if (entry === this.count) this.count++;
     return ~entry;

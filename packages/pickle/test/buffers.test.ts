@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeGraph, dumps, encodeGraph, loads, MessageCodec } from "../src/index.js";
+import { decodeGraph, dumps, encodeGraph, loads, MessageCodec, ReferenceTable } from "../src/index.js";
 
 const rt = <T>(v: T): T => loads(dumps(v)) as T;
 const contains = (haystack: Uint8Array, needle: string): boolean => Buffer.from(haystack).includes(Buffer.from(needle));
@@ -119,6 +119,18 @@ describe("a view writes only its own bytes", () => {
     expect(b.buffer).toBe(a.buffer);
     expect(out.tail.buffer).toBe(a.buffer);
     expect(out.tail.byteOffset - a.byteOffset).toBe(3900);
+  });
+
+  it("a view of a buffer in the reference table references it", () => {
+    const shared = new ArrayBuffer(1024);
+    const table = new ReferenceTable();
+    table.addModule("app:memory", { shared });
+    const view = new Uint8Array(shared, 16, 4);
+    const bytes = encodeGraph(view, { table });
+    expect(bytes.length).toBeLessThan(100);
+    const out = decodeGraph(bytes, { table }) as Uint8Array;
+    expect(out.buffer).toBe(shared);
+    expect(out.byteOffset).toBe(16);
   });
 
   it("refuses a view that starts before the bytes written for it", () => {
