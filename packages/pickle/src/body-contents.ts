@@ -36,6 +36,7 @@ const TAG_TYPES = new Map<number, string>([
   [T.T_BOXED, "boxed primitive"],
   [T.T_ERROR, "Error"],
   [T.T_NUMBERS, "Array"],
+  [T.T_BUFFER_SPAN, "ArrayBuffer"],
 ]);
 
 /** Tags whose first field is the object's prototype. */

@@ -17,6 +17,7 @@ import { KINDS, OBJECT_KIND, type KindDecoder } from "./kinds/index.js";
 import { decodeBigint, decodeSymbol } from "./kinds/values.js";
 import * as T from "./tags.js";
 import { PROGRESS_EVERY, type Progress } from "./encoder.js";
+import "./strings.js"; // msgpackr learns to read strings with lone surrogates
 
 export interface DecodeOptions {
   table?: ReferenceTable;

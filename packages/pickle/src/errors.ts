@@ -2,13 +2,14 @@
 // sits (the path is only built when the error happens); decoding failures are always a
 // SnapshotError, so a caller reading untrusted bytes has exactly one thing to catch.
 
-/** A value in the graph cannot be serialized. `path` is like `root.jobs[3].pending`. */
+/** A value in the graph cannot be serialized. `path` is like `root.jobs[3].pending`, or starts
+ * from what the user named: `module ./pricing.ts, variable wallet.conn`. */
 export class SerializeError extends Error {
   readonly path: string;
   readonly typeName: string;
   readonly reason: string;
   constructor(typeName: string, path: string, reason: string, options?: { cause?: unknown }) {
-    super(`cannot serialize ${typeName} at ${path}: ${reason}`, options);
+    super(path.startsWith("root") ? `cannot serialize ${typeName} at ${path}: ${reason}` : `${path}: cannot serialize ${typeName}: ${reason}`, options);
     this.name = "SerializeError";
     this.path = path;
     this.typeName = typeName;

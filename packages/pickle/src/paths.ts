@@ -1,6 +1,7 @@
 // Path segments for error messages (`root.jobs[3].pending`). Computed only when an error is
 // thrown, from the encoder's stack: each frame knows which of its values it is looking at.
 import type { Frame } from "./encoder.js";
+import { HandlerList } from "./kinds/description.js";
 import { propertyAt } from "./kinds/props.js";
 import * as T from "./tags.js";
 
@@ -10,6 +11,19 @@ export function keySegment(key: string | symbol | undefined): string {
   if (key === undefined) return "";
   if (typeof key === "symbol") return `[${key.toString()}]`;
   return IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** The path of the value frames stack[0…depth-1] are looking at. A value the user named (a
+ * module's variable: a labelled HandlerList) starts the path afresh, from that name. */
+export function pathOf(stack: readonly Frame[], depth: number): string {
+  let p = "root";
+  for (let i = 0; i < depth; i++) {
+    const f = stack[i]!;
+    const o = f.obj;
+    if (o instanceof HandlerList && o.label !== null && f.pos === o.labelAt) p = o.label;
+    else p += segmentOf(f);
+  }
+  return p;
 }
 
 export function segmentOf(f: Frame): string {

@@ -59,7 +59,11 @@ export const NUMBERS_FLOAT64 = 0; //                      little-endian float64s
 export const NUMBERS_INT32 = 1; //                        little-endian int32s
 export const NUMBERS_UINT8 = 2; //                        bytes (integers 0…255)
 
-export const TAG_COUNT = 30;
+// The bytes of an ArrayBuffer that only views reach (see buffer-spans.ts).
+export const T_BUFFER_SPAN = 30; // 30 [bytes, base]        an ArrayBuffer holding bytes base… of
+//                                                            the original: views subtract base
+
+export const TAG_COUNT = 31;
 
 /** In a `proto` slot: the kind's default prototype (saves a reference per object). */
 export const DEFAULT_PROTO = 0;

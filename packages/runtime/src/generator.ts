@@ -142,6 +142,16 @@ function finishFinally(frame: Frame, index: number, entry: TryEntry): void {
   }
 }
 
+/** A frame that stops at a yield (its own or a delegate's) has consumed what it received: the
+ * sent value, the caught exception, the delegate's result are read only at the location right
+ * after a resumption, and the next resumption sets them again. Dropping them keeps a value the
+ * program no longer holds out of the frame (and out of a checkpoint). */
+function suspend(frame: Frame): void {
+  frame.state = SUSPENDED;
+  frame.v = undefined;
+  frame.arg = undefined;
+}
+
 /** A finished frame keeps nothing alive. */
 function complete(frame: Frame): void {
   frame.state = COMPLETED;
@@ -206,7 +216,7 @@ function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> 
         }
         const result = stepDelegate(frame, delegate);
         if (result !== undefined) {
-          frame.state = SUSPENDED;
+          suspend(frame);
           runDone = false;
           return result;
         }
@@ -220,7 +230,7 @@ function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> 
       }
       const value = frame.body.call(frame.self, frame, frame.l);
       if (value !== CONTINUE) {
-        frame.state = SUSPENDED;
+        suspend(frame);
         runDone = false;
         return { value, done: false };
       }
@@ -318,9 +328,11 @@ function drive(start: Frame, type: number, arg: unknown): IteratorResult<unknown
       continue;
     }
     if (result === DESCEND) {
-      if (frame !== start) frame.state = SUSPENDED;
       type = frame.method;
       arg = frame.arg;
+      // (The frame's method stays: its delegate's result is forwarded by it.)
+      frame.v = frame.arg = undefined;
+      if (frame !== start) frame.state = SUSPENDED;
       frame = descendTo!;
       descendTo = null;
       descended++;
@@ -365,7 +377,7 @@ function delegating(frame: Frame): IteratorResult<unknown> {
       const result = (frame.delegateNext as Function).call(delegate, undefined);
       if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
       if (!result.done) {
-        frame.state = SUSPENDED;
+        suspend(frame);
         return result;
       }
       value = result.value;
@@ -386,8 +398,11 @@ function delegating(frame: Frame): IteratorResult<unknown> {
       frame.state = SUSPENDED;
       return drive(frame, THROW, error);
     }
+    if (next !== CONTINUE) {
+      suspend(frame);
+      return { value: next, done: false };
+    }
     frame.state = SUSPENDED;
-    if (next !== CONTINUE) return { value: next, done: false };
     if (frame.delegate === null) return drive(frame, frame.method, frame.arg);
   }
 }
@@ -412,8 +427,11 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
     frame.state = SUSPENDED;
     return drive(frame, THROW, error);
   }
+  if (value !== CONTINUE) {
+    suspend(frame);
+    return { value, done: false };
+  }
   frame.state = SUSPENDED;
-  if (value !== CONTINUE) return { value, done: false };
   // A return, a jump through finally, or the start of a yield*: the general loop takes over,
   // except for a yield* over a plain iterator (a tasklet's op), which is stepped here.
   return frame.delegate !== null ? delegating(frame) : drive(frame, frame.method, frame.arg);

@@ -206,7 +206,7 @@ export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeCo
       queue.push(at);
       continue;
     }
-    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)]));
+    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)], `module ${moduleName(r.id)}, variable ${name}`, 3));
     else items.push(new HandlerList(["u", r, name]));
   }
   return new HandlerList(items);
@@ -249,6 +249,11 @@ function importedSpecifiers(record: ModuleRecord): Set<string> {
   for (const [spec] of Object.values(record.info.imports)) specs.add(spec);
   for (const e of Object.values(record.info.exports)) if (Array.isArray(e)) specs.add(e[0]);
   return specs;
+}
+
+/** A module id (its path in the project) as an import would name it. */
+function moduleName(id: string): string {
+  return id.startsWith(".") || id.startsWith("/") || /^[a-z][\w+.-]*:/i.test(id) ? id : `./${id}`;
 }
 
 function linkChain(from: ModuleRecord, name: string, items: HandlerList[], ctx: EncodeContext): void {
