@@ -20,6 +20,7 @@ export {
   attachFrame,
 } from "./generator.js";
 export { markMethod, superGet, superSet, named, notConstructor } from "./methods.js";
+export { DisposalScope, usingCtx } from "./disposal.js";
 export { captureGenerator, restoreGenerator, type FrameData, type GeneratorData } from "./frames.js";
 // lowering support
 export {
