@@ -396,7 +396,7 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
   const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
   if (frame === undefined || type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
       frame[PARENT] !== null || resumeHook !== null) {
-    return resumeGeneral(frame, type, arg);
+    return resumeGeneral(generator, frame, type, arg);
   }
   // The common case, kept tight (the rest is in other functions, so that callers can inline
   // this one): the body continues with the sent value and yields again.
@@ -426,8 +426,9 @@ export function resumeNext(generator: object, value: unknown): IteratorResult<un
 }
 
 /** Every resumption but a plain `next` of a suspended frame. */
-function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): IteratorResult<unknown> {
-  if (frame === undefined) throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
+function resumeGeneral(generator: unknown, frame: Frame | undefined, type: number, arg: unknown): IteratorResult<unknown> {
+  // Not a compiled generator: a native one, or an incompatible receiver the native method rejects.
+  if (frame === undefined) return nativeMethods[type]!.call(generator, arg);
   if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
   if (frame[PARENT] !== null && frame.state !== COMPLETED) {
     // Resumed directly while another generator delegates to it: legal unless that chain runs.
@@ -442,26 +443,33 @@ function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): It
 // Generator functions and objects with the reflective surface of native ones.
 
 const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
-const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
-
-/** Prototype of every compiled generator function's `prototype`: native `%GeneratorPrototype%`
- * plus `next`/`return`/`throw` that drive frames. */
-export const CompiledGeneratorPrototype: object = Object.create(GeneratorPrototype, {
-  next: method("next", function next(this: unknown, value?: unknown) {
+/** %GeneratorPrototype%: the prototype of every generator function's `prototype`, native or
+ * compiled, as natively. Its `next`/`return`/`throw` are replaced (once per runtime instance) by
+ * methods that drive a compiled generator's frame and hand any other receiver to the native
+ * method they replaced, so native generators behave as before. */
+export const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
+type GeneratorMethod = (this: unknown, value?: unknown) => IteratorResult<unknown>;
+/** The replaced methods, by completion type (NEXT, THROW, RETURN). */
+const nativeMethods: readonly GeneratorMethod[] = (["next", "throw", "return"] as const).map(
+  (name) => (GeneratorPrototype as Record<string, GeneratorMethod>)[name]!,
+);
+// Method definitions: like the native ones, they are not constructors.
+const generatorMethods = {
+  next(value?: unknown): IteratorResult<unknown> {
     return resume(this, NEXT, value);
-  }),
-  return: method("return", function (this: unknown, value?: unknown) {
+  },
+  return(value?: unknown): IteratorResult<unknown> {
     return resume(this, RETURN, value);
-  }),
-  throw: method("throw", function (this: unknown, error?: unknown) {
-    return resume(this, THROW, error);
-  }),
-});
-
-function method(name: string, fn: Function): PropertyDescriptor {
-  Object.defineProperty(fn, "name", { value: name });
-  return { value: fn, writable: true, enumerable: false, configurable: true };
+  },
+  throw(exception?: unknown): IteratorResult<unknown> {
+    return resume(this, THROW, exception);
+  },
+};
+for (const name of ["next", "return", "throw"] as const) {
+  Object.defineProperty(GeneratorPrototype, name, { value: generatorMethods[name], writable: true, enumerable: false, configurable: true });
 }
+/** The methods installed on %GeneratorPrototype% (their source text reads as native). */
+export const generatorPrototypeMethods: readonly Function[] = Object.values(generatorMethods);
 
 /** Gives a compiled generator function the prototype chain of a native one (and, for a function
  * the compiler had to name, the `name` a native one would have had). */
@@ -470,7 +478,7 @@ export function mark<F extends Function>(fn: F, name?: string): F {
   if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
   Object.setPrototypeOf(fn, GeneratorFunctionPrototype);
   Object.defineProperty(fn, "prototype", {
-    value: Object.create(CompiledGeneratorPrototype),
+    value: Object.create(GeneratorPrototype),
     writable: true,
     enumerable: false,
     configurable: false,
@@ -489,7 +497,7 @@ export function gen(
 ): Generator {
   if ((fn as { [MARKED]?: boolean })[MARKED] !== true) mark(fn);
   const proto = (fn as { prototype?: unknown }).prototype;
-  return shell(typeof proto === "object" && proto !== null ? proto : CompiledGeneratorPrototype, new Frame(body, fn, self, locals, tries));
+  return shell(typeof proto === "object" && proto !== null ? proto : GeneratorPrototype, new Frame(body, fn, self, locals, tries));
 }
 
 /** A generator object with prototype `proto` over `frame`. */

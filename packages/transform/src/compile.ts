@@ -9,6 +9,7 @@ import presetTypescript from "@babel/preset-typescript";
 import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
 import { closuresPlugin } from "./passes/closures/index.js";
+import { recordSourceRanges } from "./passes/closures/source-table.js";
 import { liftBodies } from "./passes/lift.js";
 import { modulePlugin } from "./passes/module.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
@@ -63,6 +64,7 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     ...common,
     parserOpts: { plugins: typescript ? ["typescript"] : [] },
   }) as t.File;
+  const ranges = recordSourceRanges(ast);
 
   const state: PrepareState = {
     bodies: new Map(),
@@ -82,7 +84,10 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     { plugins: [liftBodies(state.bodies, runtimeName)] },
     {
       plugins: [
-        closuresPlugin({ moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier }),
+        closuresPlugin({
+          moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
+          sources: { text: source, ranges },
+        }),
       ],
     },
     {
