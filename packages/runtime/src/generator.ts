@@ -392,11 +392,10 @@ function delegating(frame: Frame): IteratorResult<unknown> {
   }
 }
 
-function resume(generator: unknown, type: number, arg: unknown): IteratorResult<unknown> {
-  const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
-  if (frame === undefined || type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
+function resume(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> {
+  if (type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
       frame[PARENT] !== null || resumeHook !== null) {
-    return resumeGeneral(generator, frame, type, arg);
+    return resumeGeneral(frame, type, arg);
   }
   // The common case, kept tight (the rest is in other functions, so that callers can inline
   // this one): the body continues with the sent value and yields again.
@@ -422,13 +421,12 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
 /** `generator.next(value)` of a compiled generator, for callers that know it is one (the
  * scheduler): a direct call, whatever other generators the call site sees. */
 export function resumeNext(generator: object, value: unknown): IteratorResult<unknown> {
-  return resume(generator, NEXT, value);
+  const frame = (generator as { [FRAME]?: Frame })[FRAME];
+  return frame === undefined ? nativeNext.call(generator, value) : resume(frame, NEXT, value);
 }
 
 /** Every resumption but a plain `next` of a suspended frame. */
-function resumeGeneral(generator: unknown, frame: Frame | undefined, type: number, arg: unknown): IteratorResult<unknown> {
-  // Not a compiled generator: a native one, or an incompatible receiver the native method rejects.
-  if (frame === undefined) return nativeMethods[type]!.call(generator, arg);
+function resumeGeneral(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> {
   if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
   if (frame[PARENT] !== null && frame.state !== COMPLETED) {
     // Resumed directly while another generator delegates to it: legal unless that chain runs.
@@ -449,20 +447,24 @@ const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as obj
  * method they replaced, so native generators behave as before. */
 export const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
 type GeneratorMethod = (this: unknown, value?: unknown) => IteratorResult<unknown>;
-/** The replaced methods, by completion type (NEXT, THROW, RETURN). */
-const nativeMethods: readonly GeneratorMethod[] = (["next", "throw", "return"] as const).map(
-  (name) => (GeneratorPrototype as Record<string, GeneratorMethod>)[name]!,
-);
-// Method definitions: like the native ones, they are not constructors.
+const nativeNext = (GeneratorPrototype as Record<string, GeneratorMethod>).next!;
+const nativeReturn = (GeneratorPrototype as Record<string, GeneratorMethod>).return!;
+const nativeThrow = (GeneratorPrototype as Record<string, GeneratorMethod>).throw!;
+// Method definitions: like the native ones, they are not constructors. Each reads the frame once
+// (as the compiled path did before) and calls its own native method, a constant target V8 calls
+// directly, for any other receiver.
 const generatorMethods = {
   next(value?: unknown): IteratorResult<unknown> {
-    return resume(this, NEXT, value);
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeNext.call(this, value) : resume(frame, NEXT, value);
   },
   return(value?: unknown): IteratorResult<unknown> {
-    return resume(this, RETURN, value);
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeReturn.call(this, value) : resume(frame, RETURN, value);
   },
   throw(exception?: unknown): IteratorResult<unknown> {
-    return resume(this, THROW, exception);
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeThrow.call(this, exception) : resume(frame, THROW, exception);
   },
 };
 for (const name of ["next", "return", "throw"] as const) {
