@@ -152,6 +152,26 @@ function* delegatedScope(): Generator<string, string, unknown> {
   return `${inner} via ${outer.name}`;
 }
 
+class Holder {
+  constructor(readonly tag: string) {}
+  *resources(): Generator<string, void, unknown> {
+    using r = new Res(`${this.tag} method`);
+    const read = (): string => {
+      using inner = new Res(`${this.tag} arrow`);
+      return inner.name;
+    };
+    yield read();
+    yield r.name;
+  }
+}
+
+const literal = {
+  *resources(): Generator<string, void, unknown> {
+    using r = new Res("literal method");
+    yield r.name;
+  },
+};
+
 function plainFunction(): unknown {
   const order: unknown[] = [];
   try {
@@ -218,5 +238,7 @@ export const cases: GenCase[] = [
   { name: "a value without Symbol.dispose is a TypeError after disposing the others", make: () => notDisposable(), log },
   { name: "the dispose method is read at the declaration", make: () => disposeMethodReadOnce(), log },
   { name: "yield* inside a using scope", make: () => delegatedScope(), log },
+  { name: "using in a class generator method and an arrow inside it", make: () => new Holder("h").resources(), log },
+  { name: "using in an object-literal generator method", make: () => literal.resources(), log },
   { name: "using in a plain function and an arrow", make: () => reverseOrder(), check: () => plainFunction(), log },
 ];
