@@ -407,9 +407,8 @@ function delegating(frame: Frame): IteratorResult<unknown> {
   }
 }
 
-function resume(generator: unknown, type: number, arg: unknown): IteratorResult<unknown> {
-  const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
-  if (frame === undefined || type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
+function resume(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> {
+  if (type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
       frame[PARENT] !== null || resumeHook !== null) {
     return resumeGeneral(frame, type, arg);
   }
@@ -440,12 +439,12 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
 /** `generator.next(value)` of a compiled generator, for callers that know it is one (the
  * scheduler): a direct call, whatever other generators the call site sees. */
 export function resumeNext(generator: object, value: unknown): IteratorResult<unknown> {
-  return resume(generator, NEXT, value);
+  const frame = (generator as { [FRAME]?: Frame })[FRAME];
+  return frame === undefined ? nativeNext.call(generator, value) : resume(frame, NEXT, value);
 }
 
 /** Every resumption but a plain `next` of a suspended frame. */
-function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): IteratorResult<unknown> {
-  if (frame === undefined) throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
+function resumeGeneral(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> {
   if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
   if (frame[PARENT] !== null && frame.state !== COMPLETED) {
     // Resumed directly while another generator delegates to it: legal unless that chain runs.
@@ -460,26 +459,38 @@ function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): It
 // Generator functions and objects with the reflective surface of native ones.
 
 const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
-const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
-
-/** Prototype of every compiled generator function's `prototype`: native `%GeneratorPrototype%`
- * plus `next`/`return`/`throw` that drive frames. */
-export const CompiledGeneratorPrototype: object = Object.create(GeneratorPrototype, {
-  next: method("next", function next(this: unknown, value?: unknown) {
-    return resume(this, NEXT, value);
-  }),
-  return: method("return", function (this: unknown, value?: unknown) {
-    return resume(this, RETURN, value);
-  }),
-  throw: method("throw", function (this: unknown, error?: unknown) {
-    return resume(this, THROW, error);
-  }),
-});
-
-function method(name: string, fn: Function): PropertyDescriptor {
-  Object.defineProperty(fn, "name", { value: name });
-  return { value: fn, writable: true, enumerable: false, configurable: true };
+/** %GeneratorPrototype%: the prototype of every generator function's `prototype`, native or
+ * compiled, as natively. Its `next`/`return`/`throw` are replaced (once per runtime instance) by
+ * methods that drive a compiled generator's frame and hand any other receiver to the native
+ * method they replaced, so native generators behave as before (each of their steps costs one more
+ * call and a property lookup that misses). */
+export const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
+type GeneratorMethod = (this: unknown, value?: unknown) => IteratorResult<unknown>;
+const nativeNext = (GeneratorPrototype as Record<string, GeneratorMethod>).next!;
+const nativeReturn = (GeneratorPrototype as Record<string, GeneratorMethod>).return!;
+const nativeThrow = (GeneratorPrototype as Record<string, GeneratorMethod>).throw!;
+// Method definitions: like the native ones, they are not constructors. Each reads the frame once
+// (as the compiled path did before) and calls its own native method, a constant target V8 calls
+// directly, for any other receiver.
+const generatorMethods = {
+  next(value?: unknown): IteratorResult<unknown> {
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeNext.call(this, value) : resume(frame, NEXT, value);
+  },
+  return(value?: unknown): IteratorResult<unknown> {
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeReturn.call(this, value) : resume(frame, RETURN, value);
+  },
+  throw(exception?: unknown): IteratorResult<unknown> {
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeThrow.call(this, exception) : resume(frame, THROW, exception);
+  },
+};
+for (const name of ["next", "return", "throw"] as const) {
+  Object.defineProperty(GeneratorPrototype, name, { value: generatorMethods[name], writable: true, enumerable: false, configurable: true });
 }
+/** The methods installed on %GeneratorPrototype% (their source text reads as native). */
+export const generatorPrototypeMethods: readonly Function[] = Object.values(generatorMethods);
 
 /** Gives a compiled generator function the prototype chain of a native one (and, for a function
  * the compiler had to name, the `name` a native one would have had). */
@@ -488,7 +499,7 @@ export function mark<F extends Function>(fn: F, name?: string): F {
   if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
   Object.setPrototypeOf(fn, GeneratorFunctionPrototype);
   Object.defineProperty(fn, "prototype", {
-    value: Object.create(CompiledGeneratorPrototype),
+    value: Object.create(GeneratorPrototype),
     writable: true,
     enumerable: false,
     configurable: false,
@@ -507,7 +518,7 @@ export function gen(
 ): Generator {
   if ((fn as { [MARKED]?: boolean })[MARKED] !== true) mark(fn);
   const proto = (fn as { prototype?: unknown }).prototype;
-  return shell(typeof proto === "object" && proto !== null ? proto : CompiledGeneratorPrototype, new Frame(body, fn, self, locals, tries));
+  return shell(typeof proto === "object" && proto !== null ? proto : GeneratorPrototype, new Frame(body, fn, self, locals, tries));
 }
 
 /** A generator object with prototype `proto` over `frame`. */

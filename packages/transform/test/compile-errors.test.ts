@@ -6,6 +6,8 @@ function compileError(source: string): CompileError {
     compile(source, { filename: "src/app.ts", moduleId: "src/app.ts" });
   } catch (error) {
     expect(error).toBeInstanceOf(CompileError);
+    expect(error).toBeInstanceOf(SyntaxError);
+    expect((error as Error).name).toBe("SyntaxError");
     return error as CompileError;
   }
   throw new Error("expected a compile error");
@@ -17,7 +19,10 @@ describe("compile errors name the file, the position and show the code", () => {
     expect(error.filename).toBe("src/app.ts");
     expect(error.line).toBe(3);
     expect(error.column).toBeGreaterThan(1);
-    expect(error.message.split("\n")[0]).toMatch(/^src\/app\.ts:3:\d+: Unexpected token/);
+    expect(error.message.split("\n")[0]).toMatch(/^Unexpected token \(src\/app\.ts:3:\d+\)$/);
+    expect(String(error).split("\n")[0]).toBe(`SyntaxError: Unexpected token (src/app.ts:3:${error.column})`);
+    expect(error.loc).toEqual({ line: 3, column: error.column - 1 });
+    expect(error.message).toContain("> 3 |   yield (;");
     expect(error.codeFrame).toContain("> 3 |   yield (;");
   });
 
