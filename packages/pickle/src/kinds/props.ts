@@ -18,7 +18,7 @@ const getOwnPropertySymbols = Object.getOwnPropertySymbols;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const isExtensible = Object.isExtensible;
 
-/** Node ≥ 22 (V8 ≥ 12.x) gives errors, and objects passed to Error.captureStackTrace, an own
+/** Node ≥ 22 gives errors, and objects passed to Error.captureStackTrace, an own
  * `stack` accessor pair of native functions shared by all of them; older versions an own data
  * property. A snapshot holds the stack string as a data property, so it is the same on every
  * version and resumes on any. */
