@@ -12,6 +12,7 @@ import { asSnapshotError, SnapshotError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type DecodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReferenceTable, ReferenceTable } from "./reference-table.js";
 import { KINDS, OBJECT_KIND, type KindDecoder } from "./kinds/index.js";
+import { settleListenerArrays } from "./kinds/events.js";
 import { decodeBigint, decodeSymbol } from "./kinds/values.js";
 import * as T from "./tags.js";
 import { PROGRESS_EVERY, type Progress } from "./encoder.js";
@@ -47,6 +48,8 @@ export class Decoder implements DecodeContext {
   private readonly handlers: HandlerRegistry;
   private readonly objs: unknown[] = [];
   private readonly fillers: (Filler | undefined)[] = [];
+  /** EventEmitters of this graph: their listener arrays get this Node's bookkeeping at the end. */
+  readonly emitters: object[] = [];
   /** Objects named by intrinsic paths (made on the first such reference: most bodies have none). */
   private builtins: WeakSet<object> | null = null;
   /** How many graphs this decoder has started reading (see DecodeContext.generation). */
@@ -70,6 +73,7 @@ export class Decoder implements DecodeContext {
     } finally {
       this.objs.length = 0;
       this.fillers.length = 0;
+      this.emitters.length = 0;
       this.builtins = null;
     }
   }
@@ -93,6 +97,7 @@ export class Decoder implements DecodeContext {
       }
       if (onProgress !== undefined) onProgress({ records: p, total: last });
     }
+    if (this.emitters.length > 0) settleListenerArrays(this.emitters);
     return this.value(body[last]);
   }
 
