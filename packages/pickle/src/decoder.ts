@@ -8,12 +8,13 @@
 // registered handlers' create/fill and the registered reducers' restore functions, looked up by
 // the name the record gives (reducers.ts). References resolve only to reference-table entries
 // and never to a function constructor, eval, vm, require or child_process (reference-table.ts).
-import { Unpackr } from "msgpackr/unpack";
+import { Unpackr } from "./msgpackr.js";
 import { asSnapshotError, cut, SnapshotError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type DecodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
 import { findRestorer, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
 import { KINDS, OBJECT_KIND, type KindDecoder } from "./kinds/index.js";
+import { settleListenerArrays } from "./kinds/events.js";
 import { decodeBigint, decodeSymbol } from "./kinds/values.js";
 import * as T from "./tags.js";
 import { PROGRESS_EVERY, type Progress } from "./encoder.js";
@@ -56,6 +57,8 @@ export class Decoder implements DecodeContext {
   private readonly reducers: ReducerRegistry | undefined;
   private readonly objs: unknown[] = [];
   private readonly fillers: (Filler | undefined)[] = [];
+  /** EventEmitters of this graph: their listener arrays get this Node's bookkeeping at the end. */
+  readonly emitters: object[] = [];
   /** How many graphs this decoder has started reading (see DecodeContext.generation). */
   generation = 0;
   private readonly onProgress: ((progress: Progress) => void) | undefined;
@@ -78,6 +81,7 @@ export class Decoder implements DecodeContext {
     } finally {
       this.objs.length = 0;
       this.fillers.length = 0;
+      this.emitters.length = 0;
     }
   }
 
@@ -100,6 +104,7 @@ export class Decoder implements DecodeContext {
       }
       if (onProgress !== undefined) onProgress({ records: p, total: last });
     }
+    if (this.emitters.length > 0) settleListenerArrays(this.emitters);
     return this.value(body[last]);
   }
 

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as pathModule from "node:path";
-import { Packr } from "msgpackr/pack";
+import { Packr } from "./msgpackr.js";
 import { SnapshotError } from "./errors.js";
 import { readFrame, writeFrame, type FrameLayout } from "./frame.js";
 

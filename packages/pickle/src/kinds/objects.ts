@@ -130,7 +130,10 @@ export function typeNameOf(v: object): string {
 
 export const OBJECT_KIND = {
   create: (rec: unknown[], dec: Decoder): object => Object.create(dec.proto(rec[0], Object.prototype)) as object,
-  fill: (obj: object, rec: unknown[], pos: number, dec: Decoder) => applyProps(obj, rec, pos, dec),
+  fill(obj: object, rec: unknown[], pos: number, dec: Decoder): void {
+    applyProps(obj, rec, pos, dec);
+    if (obj instanceof EventEmitter) dec.emitters.push(obj);
+  },
 };
 
 export const SLOW_ARRAY_KIND = {
