@@ -29,12 +29,13 @@ import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
 import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
-import { HandlerList, Raw, type Description } from "./kinds/description.js";
+import { HandlerList, Raw, ViewedBytes, type Description } from "./kinds/description.js";
+import { BufferSpans } from "./buffer-spans.js";
 import { describeBuiltin, describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./kinds/index.js";
 import { ordinaryProps } from "./kinds/props.js";
 import { FLOAT64, INT32, numbersBytes, numbersType, UINT8 } from "./kinds/numbers.js";
 import { bigintFields, symbolRecord } from "./kinds/values.js";
-import { segmentOf } from "./paths.js";
+import { pathOf } from "./paths.js";
 import * as T from "./tags.js";
 import { Writer } from "./writer.js";
 import * as util from "node:util";
@@ -47,6 +48,10 @@ export interface EncodeOptions {
   handlers?: HandlerRegistry | readonly ObjectHandler[];
   /** Per-call reducers, consulted before the process-wide ones. */
   reducers?: ReducerOption;
+  /** Also write each reducer's restore function when it is a function of compiled code, so that a trusted
+   * load in a process where the program's registerReducer calls did not run (a resumed
+   * checkpoint) can use it. An untrusted load (allowCode: false) never does. Default false. */
+  carryRestorers?: boolean;
   /** Called every PROGRESS_EVERY records of a long encode (without it, the cost is one compare
    * per object). */
   onProgress?: (progress: Progress) => void;
@@ -170,6 +175,7 @@ export class Encoder implements EncodeContext {
   readonly table: ReferenceTable;
   private readonly handlers: readonly ObjectHandler[];
   private readonly reducers: ReducerRegistry | undefined;
+  private readonly carryRestorers: boolean;
   private readonly registry: HandlerRegistry;
   /** Whether ordinary objects and arrays may take the fast path: no handler or reducer claims
    * them (decided per graph: a handler's claim may change between the graphs of a reused
@@ -201,6 +207,8 @@ export class Encoder implements EncodeContext {
   /** Frames whose early creation is being attempted (guards createNow against cycles). */
   private readonly creating = new Set<Frame>();
   private out: Writer | null = null;
+  /** Buffers met through views (see buffer-spans.ts). */
+  private readonly spans = new BufferSpans();
   private count = 0;
   private negZero = 0;
   private readonly onProgress: ((progress: Progress) => void) | undefined;
@@ -217,6 +225,7 @@ export class Encoder implements EncodeContext {
     this.registry = registry;
     this.handlers = registry.handlers;
     this.reducers = toReducerRegistry(options.reducers);
+    this.carryRestorers = options.carryRestorers ?? false;
     this.onProgress = options.onProgress;
     this.tryOptimistic = options.optimistic ?? true;
     if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
@@ -291,6 +300,7 @@ export class Encoder implements EncodeContext {
       w = ~this.stack[0]!.index; // the root's frame, done
     }
     if (this.optimistic) this.checkLast();
+    this.spans.flush(out);
     out.top(w);
   }
 
@@ -314,6 +324,7 @@ export class Encoder implements EncodeContext {
     this.visits.length = 0;
     this.values.length = 0;
     if (this.creating.size > 0) this.creating.clear();
+    this.spans.clear();
     const stack = this.stack;
     if (stack.length > KEEP_FRAMES) stack.length = KEEP_FRAMES;
     for (let i = 0; i < stack.length; i++) {
@@ -335,9 +346,7 @@ export class Encoder implements EncodeContext {
 
   /** The path of the value currently being looked at, built from the stack on demand. */
   path(): string {
-    let p = "root";
-    for (let i = 0; i < this.depth; i++) p += segmentOf(this.stack[i]!);
-    return p;
+    return pathOf(this.stack, this.depth);
   }
 
   /** Wire form of a value: a primitive, a reference ~i, or PUSHED. */
@@ -381,6 +390,16 @@ export class Encoder implements EncodeContext {
     }
     const n = this.memo.get(v);
     return ~(n !== undefined ? this.visits.items[n]! : this.leaf(v, T.T_NUMBER, [v]));
+  }
+
+  /** The buffer of a view: the buffer itself if the graph holds it and it is written already
+   * (or it goes by reference), else its span entry (see buffer-spans.ts). */
+  private viewed(v: ViewedBytes): unknown {
+    const b = v.buffer;
+    if (this.spans.entryOf(b) < 0 && (this.memo.has(b) || this.table.pathOf(b) !== undefined)) return this.wire(b);
+    const entry = this.spans.cover(b, v.start, v.end, this.count, this.out!);
+    if (entry === this.count) this.count++;
+    return ~entry;
   }
 
   /** Writes a tagged record that creates a value, and returns the new entry's index. */
@@ -550,6 +569,8 @@ export class Encoder implements EncodeContext {
       this.beExact();
       return this.wire(v);
     }
+    // A buffer some views were met of: the entry they reference, written whole.
+    if (this.spans.size > 0 && this.spans.entryOf(v as ArrayBuffer) >= 0) return ~this.memoLeaf(v, this.spans.holdWhole(v as ArrayBuffer));
     const path = table.pathOf(v);
     if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
     for (const h of this.handlers) {
@@ -557,7 +578,7 @@ export class Encoder implements EncodeContext {
     }
     if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
     const reducer = this.reducers?.get(proto) ?? defaultReducers.get(proto);
-    if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this));
+    if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this, this.carryRestorers));
     if (isArray(v)) return this.pushGeneric(v, describeSlowArray(v, proto));
     return this.pushGeneric(v, describeBuiltin(v, proto, this, this.handlers));
   }
@@ -640,6 +661,7 @@ export class Encoder implements EncodeContext {
       for (let i = f.pos; i < c.length; i++) {
         const v = c[i];
         if (v instanceof Raw) fields[i] = v.value;
+        else if (v instanceof ViewedBytes) fields[i] = this.viewed(v);
         else if ((typeof v === "object" && v !== null) || typeof v === "function") {
           // A create value still on the stack (an ancestor) can be created early in turn.
           const n = this.memo.get(v);
@@ -733,7 +755,7 @@ export class Encoder implements EncodeContext {
       for (let i = f.pos; i < c.length; i++) {
         f.pos = i;
         const v = c[i];
-        const w = v instanceof Raw ? v.value : this.wire(v);
+        const w = v instanceof Raw ? v.value : v instanceof ViewedBytes ? this.viewed(v) : this.wire(v);
         if (w === PUSHED) return false;
         f.vals![i] = w;
       }

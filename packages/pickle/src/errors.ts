@@ -2,7 +2,8 @@
 // sits (the path is only built when the error happens); decoding failures are always a
 // SnapshotError, so a caller reading untrusted bytes has exactly one thing to catch.
 
-/** A value in the graph cannot be serialized. `path` is like `root.jobs[3].pending`. */
+/** A value in the graph cannot be serialized. `path` is like `root.jobs[3].pending`, or starts
+ * from what the user named: `module ./pricing.ts, variable wallet.conn`. */
 export class SerializeError extends Error {
   readonly path: string;
   readonly typeName: string;
@@ -11,7 +12,7 @@ export class SerializeError extends Error {
    * written): a checkpoint can wait for it and try again. */
   readonly settles: PromiseLike<unknown> | undefined;
   constructor(typeName: string, path: string, reason: string, options?: { cause?: unknown; settles?: PromiseLike<unknown> }) {
-    super(`cannot serialize ${typeName} at ${path}: ${reason}`, options);
+    super(path.startsWith("root") ? `cannot serialize ${typeName} at ${path}: ${reason}` : `${path}: cannot serialize ${typeName}: ${reason}`, options);
     this.name = "SerializeError";
     this.path = path;
     this.typeName = typeName;
@@ -33,4 +34,9 @@ export function asSnapshotError(err: unknown, what: string): SnapshotError {
   if (err instanceof SnapshotError) return err;
   const detail = err instanceof Error ? err.message : String(err);
   return new SnapshotError(`malformed ${what}: ${detail.split("\n")[0]}`, { cause: err });
+}
+
+/** An input echoed in an error message, cut to `max` characters. */
+export function cut(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -13,10 +13,21 @@ export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } fro
 export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption } from "./reducers.js";
 export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
 export {
-  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, FORMAT_VERSION, SPICKLE_VERSION, FLAG_SIGNED, keyOf,
+  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, SPICKLE_VERSION, keyOf,
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export {
+  FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
+  type FrameLayout, type FramePrefix,
+} from "./frame.js";
+export { readFrameFile } from "./frame-file.js";
+// What `spickle inspect` shows: snapshotContents and bodyContents are in "@spickle/pickle/contents"
+// (src/snapshot-contents.ts), kept off the import of this module that every resume pays for.
+export type { BodyContents, TypeStats } from "./body-contents.js";
+export type {
+  SnapshotContents, ModuleEntry, FrameSummary, TaskletState, TaskletSummary, TaskletsSummary,
+} from "./snapshot-contents.js";
 export { MessageCodec, type MessageCodecOptions, type MessageHeader } from "./messages.js";
 export {
   restoreReadStream, restoreWriteStream, restoreFileHandle, RestoredFileHandle,
@@ -38,9 +49,11 @@ export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
   return withDumpOptions(options, (modules) =>
     // The body is read where the encoder wrote it: the snapshot is its only copy.
     new Encoder(options).encodeWith(value, (body) => {
-      // The module table: ids, source hashes and whether each module's code is in the snapshot.
+      // The module table: ids, source hashes, whether each module's code is in the snapshot, and
+      // the module's file URL where it has one.
       const met = modules();
-      const header = met.length > 0 ? { modules: met.map((m) => [m.id, m.hash, m.byValue]), ...options.header } : options.header;
+      const rows = met.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
+      const header = met.length > 0 ? { modules: rows, ...options.header } : options.header;
       return encodeSnapshot({ header, body }, options);
     }),
   );

@@ -12,9 +12,9 @@
 
 import { Decoder, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
-import { crc32Range } from "./crc32.js";
+import { MAC_LENGTH, PREFIX, readFrame, sealFrame } from "./frame.js";
 import { prepareModuleDump, type ModuleDumpOptions } from "./runtime/modules.js";
-import { FLAG_SIGNED, FORMAT_VERSION, hmac, keyOf, MAC_LENGTH, MAGIC, parseHeader, PREFIX, verifyWith, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
+import { keyOf, parseHeader, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
 import { Writer } from "./writer.js";
 
 export interface MessageCodecOptions extends Omit<EncodeOptions, "onProgress">, Pick<DecodeOptions, "table">, SnapshotKeyOptions, ModuleDumpOptions {
@@ -45,8 +45,10 @@ export class MessageCodec {
   constructor(private readonly options: MessageCodecOptions = {}) {
     this.key = keyOf(options) ?? null;
     this.reserve = options.reserve ?? 0;
-    this.encoder = new Encoder(options);
-    this.decoder = new Decoder({ table: options.table, handlers: options.handlers });
+    // The peer did not run this side's registerReducer calls: a reduced value carries its restore
+    // function, which the peer uses once the connection may carry code.
+    this.encoder = new Encoder({ carryRestorers: true, ...options });
+    this.decoder = new Decoder({ table: options.table, handlers: options.handlers, reducers: options.reducers });
     prepareModuleDump(this.encoder, options);
   }
 
@@ -98,23 +100,7 @@ export class MessageCodec {
     const shift = bodyStart - (headerEnd + 8);
     if (shift > 0) buf.copyWithin(shift, 0, headerEnd + 8);
     const start = shift;
-    const at = start + reserve;
-    buf[at] = MAGIC[0]!;
-    buf[at + 1] = MAGIC[1]!;
-    buf[at + 2] = MAGIC[2]!;
-    buf[at + 3] = MAGIC[3]!;
-    buf.writeUInt16BE(FORMAT_VERSION, at + 4);
-    buf[at + 6] = key === null ? 0 : FLAG_SIGNED;
-    buf[at + 7] = 0;
-    buf.writeUInt32BE(headerEnd - reserve - PREFIX, at + 8);
-    buf.writeUInt32BE(Math.floor((bodyEnd - bodyStart) / 2 ** 32), bodyStart - 8);
-    buf.writeUInt32BE((bodyEnd - bodyStart) >>> 0, bodyStart - 4);
-    buf.writeUInt32BE(crc32Range(buf, at, bodyEnd), bodyEnd);
-    let end = bodyEnd + 4;
-    if (key !== null) {
-      buf.set(hmac(key, buf.subarray(at, end)), end);
-      end += MAC_LENGTH;
-    }
+    const end = sealFrame(buf, start + reserve, headerEnd - reserve - PREFIX, bodyEnd - bodyStart, key ?? undefined);
     if (end - start >= HAND_OVER) return w.take().subarray(start, end);
     const out = Buffer.allocUnsafe(end - start);
     buf.copy(out, 0, start, end);
@@ -124,7 +110,7 @@ export class MessageCodec {
   /** Checks a message — length, checksum, and with a key the signature (`key` defaults to the
    * codec's; null reads an unsigned message) — and returns its header and body. */
   open(bytes: Uint8Array, key: Uint8Array | null = this.key): SnapshotParts {
-    const l = verifyWith(bytes, key ?? undefined);
+    const l = readFrame(bytes, key ?? undefined);
     return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd) };
   }
 

@@ -1,6 +1,7 @@
 // Path segments for error messages (`root.jobs[3].pending`). Computed only when an error is
 // thrown, from the encoder's stack: each frame knows which of its values it is looking at.
 import type { Frame } from "./encoder.js";
+import { HandlerList } from "./kinds/description.js";
 import { propertyAt } from "./kinds/props.js";
 import * as T from "./tags.js";
 
@@ -12,6 +13,19 @@ export function keySegment(key: string | symbol | undefined): string {
   return IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
+/** The path of the value frames stack[0…depth-1] are looking at. A value the user named (a
+ * module's variable: a labelled HandlerList) starts the path afresh, from that name. */
+export function pathOf(stack: readonly Frame[], depth: number): string {
+  let p = "root";
+  for (let i = 0; i < depth; i++) {
+    const f = stack[i]!;
+    const o = f.obj;
+    if (o instanceof HandlerList && o.label !== null && f.pos === o.labelAt) p = o.label;
+    else p += segmentOf(f);
+  }
+  return p;
+}
+
 export function segmentOf(f: Frame): string {
   if (f.keys !== null) return keySegment(f.keys[f.pos]);
   const d = f.desc;
@@ -20,7 +34,7 @@ export function segmentOf(f: Frame): string {
   if (f.stage === 0) {
     switch (d.tag) {
       case T.T_REDUCE:
-        return pos === 0 ? ".[[restore]]" : ".[[reduced state]]";
+        return pos === 0 ? ".[[restorer]]" : ".[[reduced state]]";
       case T.T_HANDLER:
         return `.[[${d.typeName} create ${pos - 1}]]`;
       case T.T_TYPED_ARRAY:

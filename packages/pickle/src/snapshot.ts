@@ -1,33 +1,13 @@
-// The snapshot file format. Everything is checked before anything is decoded or shown:
-//
-//   "SPKL"  u16 format version  u8 flags (bit 0: signed)  u8 0
-//   u32 header length, header (msgpack map)
-//   u32 body length high, u32 low, body (a graph body, see tags.ts)
-//   u32 CRC-32 of all bytes before it
-//   [32 bytes HMAC-SHA256 of all bytes before it, when signed]
-//
-// All integers big-endian. A key (option or SPICKLE_KEY) signs on write; on read a key makes an
-// unsigned or wrongly signed snapshot a SnapshotError before the header is even parsed.
+// The snapshot: a frame (frame.ts: magic, version, flags, header, body, CRC-32, optional HMAC)
+// whose header is a msgpack map. Everything is checked before anything is decoded or shown. A key
+// (option or SPICKLE_KEY) signs on write; on read a key makes an unsigned or wrongly signed
+// snapshot a SnapshotError before the header is even parsed.
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as pathModule from "node:path";
-import { Packr } from "msgpackr/pack";
-import { crc32, crc32Range } from "./crc32.js";
+import { Packr } from "./msgpackr.js";
 import { SnapshotError } from "./errors.js";
-
-/** node:crypto, loaded when a key is used (a start that signs nothing does not pay for it). */
-let cryptoModule: typeof import("node:crypto") | undefined;
-function crypto(): typeof import("node:crypto") {
-  return (cryptoModule ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto"));
-}
-
-export const FORMAT_VERSION = 1;
-/** "SPKL" */
-export const MAGIC = [0x53, 0x50, 0x4b, 0x4c];
-export const FLAG_SIGNED = 1;
-/** Bytes before the header: magic, version, flags, 0, header length. */
-export const PREFIX = 12;
-export const MAC_LENGTH = 32;
+import { readFrame, writeFrame, type FrameLayout } from "./frame.js";
 
 export const SPICKLE_VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
@@ -49,41 +29,13 @@ export function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | und
   return typeof k === "string" ? Buffer.from(k, "utf8") : k;
 }
 
-export function hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return crypto().createHmac("sha256", key).update(data).digest();
-}
-
 /** Builds snapshot bytes. The header gets `spickle`, `node` and `created` unless given. */
 export function encodeSnapshot(parts: { header?: Record<string, unknown>; body: Uint8Array }, options?: SnapshotKeyOptions): Uint8Array {
   const header = { spickle: SPICKLE_VERSION, node: process.version, created: new Date().toISOString(), ...parts.header };
-  const h = headerPackr.pack(header);
-  const key = keyOf(options);
-  const b = parts.body;
-  const total = PREFIX + h.length + 8 + b.length + 4 + (key ? MAC_LENGTH : 0);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  out.set(MAGIC, 0);
-  view.setUint16(4, FORMAT_VERSION);
-  out[6] = key ? FLAG_SIGNED : 0;
-  view.setUint32(8, h.length);
-  out.set(h, PREFIX);
-  let p = PREFIX + h.length;
-  view.setUint32(p, Math.floor(b.length / 2 ** 32));
-  view.setUint32(p + 4, b.length >>> 0);
-  out.set(b, p + 8);
-  p += 8 + b.length;
-  view.setUint32(p, crc32(out.subarray(0, p)));
-  p += 4;
-  if (key) out.set(hmac(key, out.subarray(0, p)), p);
-  return out;
+  return writeFrame(headerPackr.pack(header), parts.body, keyOf(options));
 }
 
-export interface Layout {
-  headerStart: number;
-  headerEnd: number;
-  bodyStart: number;
-  bodyEnd: number;
-}
+export type Layout = FrameLayout;
 
 function u32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
@@ -91,36 +43,7 @@ function u32(bytes: Uint8Array, at: number): number {
 
 /** Checks magic, version, lengths, checksum and (with a key) the signature. */
 function verify(bytes: Uint8Array, options: SnapshotKeyOptions | undefined): Layout {
-  return verifyWith(bytes, keyOf(options));
-}
-
-/** verify with the key given (undefined: none). */
-export function verifyWith(bytes: Uint8Array, key: Uint8Array | undefined): Layout {
-  if (!(bytes instanceof Uint8Array)) throw new SnapshotError("snapshot must be a Uint8Array");
-  if (bytes.length === 0) throw new SnapshotError("empty snapshot (0 bytes)");
-  for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC[i]) throw new SnapshotError(i < bytes.length ? "not a spickle snapshot (bad magic)" : `truncated snapshot (${bytes.length} bytes)`);
-  }
-  if (bytes.length < PREFIX) throw new SnapshotError(`truncated snapshot (${bytes.length} bytes, prefix incomplete)`);
-  const version = (bytes[4]! << 8) | bytes[5]!;
-  if (version !== FORMAT_VERSION) throw new SnapshotError(`snapshot format version ${version} but this reader supports ${FORMAT_VERSION}`);
-  const flags = bytes[6]!;
-  if ((flags & ~FLAG_SIGNED) !== 0 || bytes[7] !== 0) throw new SnapshotError("checksum mismatch (unknown flags: snapshot is corrupted)");
-  const signed = (flags & FLAG_SIGNED) !== 0;
-  const headerEnd = PREFIX + u32(bytes, 8);
-  if (headerEnd + 8 > bytes.length) throw new SnapshotError(`truncated snapshot (${bytes.length} bytes, header claims ${headerEnd - PREFIX})`);
-  const bodyLength = u32(bytes, headerEnd) * 2 ** 32 + u32(bytes, headerEnd + 4);
-  const bodyEnd = headerEnd + 8 + bodyLength;
-  const expected = bodyEnd + 4 + (signed ? MAC_LENGTH : 0);
-  if (bytes.length < expected) throw new SnapshotError(`truncated snapshot (${bytes.length} of ${expected} bytes)`);
-  if (bytes.length > expected) throw new SnapshotError(`trailing data after snapshot (${bytes.length} bytes, expected ${expected})`);
-  if (u32(bytes, bodyEnd) !== crc32Range(bytes, 0, bodyEnd)) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
-  if (key !== undefined) {
-    if (!signed) throw new SnapshotError("snapshot is unsigned but a key is set");
-    const mac = hmac(key, bytes.subarray(0, bodyEnd + 4));
-    if (!crypto().timingSafeEqual(mac, bytes.subarray(bodyEnd + 4))) throw new SnapshotError("signature mismatch (wrong key or tampered snapshot)");
-  }
-  return { headerStart: PREFIX, headerEnd, bodyStart: headerEnd + 8, bodyEnd };
+  return readFrame(bytes, keyOf(options));
 }
 
 export function parseHeader(bytes: Uint8Array, l: Layout): Record<string, unknown> {

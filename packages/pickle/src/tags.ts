@@ -39,7 +39,7 @@ export const T_SYMBOL = 14; //      14 [description?]     a unique symbol
 // Generic kinds: tag [...create values], then optionally T_FILL [i, ...fill values].
 // The item after the tag holds the fields listed after it below.
 export const T_HANDLER = 15; //     15 [kind, ...create]
-export const T_REDUCE = 16; //      16 [restore, state]
+export const T_REDUCE = 16; //      16 [restorer name, state, restore function?]
 export const T_OBJECT = 17; //      17 [proto]            then T_FILL (descriptors) or T_FILL_OBJECT
 export const T_ARRAY_SLOW = 18; //  18 [proto]            then descriptors (holes, extra props, frozen)
 export const T_MAP = 19; //         19 [proto]
@@ -59,7 +59,11 @@ export const NUMBERS_FLOAT64 = 0; //                      little-endian float64s
 export const NUMBERS_INT32 = 1; //                        little-endian int32s
 export const NUMBERS_UINT8 = 2; //                        bytes (integers 0…255)
 
-export const TAG_COUNT = 30;
+// The bytes of an ArrayBuffer that only views reach (see buffer-spans.ts).
+export const T_BUFFER_SPAN = 30; // 30 [bytes, base]        an ArrayBuffer holding bytes base… of
+//                                                            the original: views subtract base
+
+export const TAG_COUNT = 31;
 
 /** In a `proto` slot: the kind's default prototype (saves a reference per object). */
 export const DEFAULT_PROTO = 0;

@@ -8,7 +8,10 @@
 // What it writes is canonical, so equal states give equal bytes: the shortest header for every
 // length, integers as msgpackr writes them (positive fixints stop at 0x3f, 0x40–0x7f being record
 // ids), other numbers as float64 with one canonical NaN, no 64-bit integers (msgpackr would
-// decode them as BigInt).
+// decode them as BigInt). A string that is not well-formed UTF-16 is written as its code units
+// (strings.ts).
+
+import { isWellFormed, STRING16 } from "./strings.js";
 
 /** Record structures (ids 0x40–0x7f) in use at once; a 65th shape takes the oldest id. */
 const MAX_STRUCTURES = 64;
@@ -186,6 +189,38 @@ export class Writer {
     this.number(tag);
     this.any(fields);
     this.length += 2;
+  }
+
+  /** Keeps the place of a top-level tagged record written later by insertTagged (counted in
+   * the body's length now); returns the place. */
+  reserveTagged(): number {
+    this.length += 2;
+    return this.pos;
+  }
+
+  /** Writes the tagged records of places reserved earlier (`at` ascending), moving what was
+   * written after each place up. */
+  insertTagged(at: readonly number[], tags: readonly number[], fields: readonly (readonly unknown[])[]): void {
+    const end = this.pos;
+    const starts: number[] = [];
+    // Written past the end first (where room is made as needed), then moved into place.
+    for (let i = 0; i < at.length; i++) {
+      starts.push(this.pos);
+      this.number(tags[i]!);
+      this.any(fields[i]);
+    }
+    starts.push(this.pos);
+    const b = this.buf;
+    const records = Buffer.from(b.subarray(end, this.pos));
+    let shift = this.pos - end;
+    let segmentEnd = end;
+    for (let i = at.length - 1; i >= 0; i--) {
+      const size = starts[i + 1]! - starts[i]!;
+      b.copyWithin(at[i]! + shift, at[i]!, segmentEnd);
+      shift -= size;
+      b.set(records.subarray(starts[i]! - end, starts[i + 1]! - end), at[i]! + shift);
+      segmentEnd = at[i]!;
+    }
   }
 
   /** A top-level array of `n` wire values, values[base…]. */
@@ -375,12 +410,28 @@ export class Writer {
         return;
       }
     }
+    if (!isWellFormed(s)) return this.string16(s);
     const len = Buffer.byteLength(s, "utf8");
     this.room(len + 5);
     const b = this.buf;
     if (len < 0x20) b[this.pos++] = 0xa0 | len;
     else this.sizeHeader(len, 0xd9, 0xda, 0xdb);
     this.pos += b.write(s, this.pos, len, "utf8");
+  }
+
+  /** A string with a lone surrogate: its UTF-16LE code units in a STRING16 extension (fixext for
+   * the lengths that have one, the shortest ext header otherwise). */
+  private string16(s: string): void {
+    const len = s.length * 2;
+    this.room(len + 6);
+    const b = this.buf;
+    if (len === 2) b[this.pos++] = 0xd5;
+    else if (len === 4) b[this.pos++] = 0xd6;
+    else if (len === 8) b[this.pos++] = 0xd7;
+    else if (len === 16) b[this.pos++] = 0xd8;
+    else this.sizeHeader(len, 0xc7, 0xc8, 0xc9);
+    b[this.pos++] = STRING16;
+    this.pos += b.write(s, this.pos, len, "utf16le");
   }
 
   private bin(bytes: Uint8Array): void {

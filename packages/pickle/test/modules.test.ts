@@ -152,8 +152,8 @@ describe("modules by value", () => {
     const snapshot = dumps(f); // the child process binding is not referenced, so not written
     const hashOf = (id: string) => liveModule(id)!.hash;
     expect(readSnapshotHeader(snapshot).modules).toEqual([
-      ["app/a.ts", hashOf("app/a.ts"), true],
-      ["app/b.ts", hashOf("app/b.ts"), true],
+      ["app/a.ts", hashOf("app/a.ts"), true, liveModule("app/a.ts")!.info.url],
+      ["app/b.ts", hashOf("app/b.ts"), true, liveModule("app/b.ts")!.info.url],
     ]);
     const copyDir = mkdtempSync(join(genRoot, "copy-"));
     const snapshotFile = join(copyDir, "f.snapshot");
@@ -260,8 +260,8 @@ describe("modules by value", () => {
     expect(record.resolve("./b.mjs")).toBe("app/b.ts");
     expect(copy("q")).toMatch(/^s:a\/q#1:/);
     expect(readSnapshotHeader(bytes).modules).toEqual([
-      ["app/a.ts", liveModule("app/a.ts")!.hash, true],
-      ["app/b.ts", liveModule("app/b.ts")!.hash, false],
+      ["app/a.ts", liveModule("app/a.ts")!.hash, true, liveModule("app/a.ts")!.info.url],
+      ["app/b.ts", liveModule("app/b.ts")!.hash, false, liveModule("app/b.ts")!.info.url],
     ]);
     expect(dumps(f, { serializableModules: (id) => id !== "app/a.ts" }).length).toBeLessThan(bytes.length);
   });
@@ -333,6 +333,31 @@ describe("modules by value", () => {
     const c2 = Number(s2!.split(":")[1]);
     expect(expected[0]).toBe(`3:${c2 + 3}:a/g#${Number(s2!.split("#")[1]) + 1}`);
     expect(expected).toHaveLength(2);
+  });
+});
+
+describe("adopt mode (a resume that loaded the program)", () => {
+  test("the loaded instance with the same id and hash takes the snapshot's state; its importers see it", () => {
+    const f = modA.makeCounter("adopt");
+    f("k");
+    const bytes = dumps(f);
+    const inSnapshot = modA.bump() - 1; // the counter the snapshot holds
+    modA.bump();
+    modA.bump();
+    const adopted = loads(bytes, { modules: "adopt" }) as (k: string) => string;
+    const record = moduleOf(closureOf(adopted)!.registry)!;
+    expect(record).toBe(liveModule("app/a.ts"));
+    expect(record.restored).toBe(false);
+    // the module's own binding went back to the snapshot's value: its ESM importers (this test) see it
+    expect(modA.bump()).toBe(inSnapshot + 1);
+    expect(adopted("k")).toMatch(new RegExp(`^adopt:a/k#\\d+:${inSnapshot + 2}:`));
+  });
+
+  test("a module whose accessors cannot write a binding is refused, not split in two", async () => {
+    write("fixed.mjs", "const fixed = 1;\nexport function f() { fixed = 2; return fixed; }\n", "app/fixed.ts");
+    const mod = (await import(/* @vite-ignore */ pathToFileURL(join(dir, "fixed.mjs")).href)) as { f(): number };
+    expect(liveModule("app/fixed.ts")!.writable()).toBe(false);
+    expect(() => loads(dumps(mod.f), { modules: "adopt" })).toThrow(/module app\/fixed\.ts is loaded by the program but cannot take the snapshot's state/);
   });
 });
 

@@ -7,9 +7,10 @@ import { childProcess, net } from "./builtins.js";
 import type { Duplex, Readable } from "node:stream";
 import type { SerializableModules } from "@spickle/pickle";
 import { resolveKey, type Key } from "./auth.js";
+import { Channel, type Transport } from "./channel.js";
 import { RemoteConnectionError } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./framing.js";
-import { Peer, type CallOptions, type Transport } from "./peer.js";
+import { Peer, type CallOptions } from "./peer.js";
 import { withCallSite } from "./stacks.js";
 import { streamTransport } from "./worker.js";
 
@@ -36,8 +37,12 @@ export interface ConnectOptions {
    * with a command or stream worker only if that worker has a key too (ssh and pipes are
    * channels of their own). */
   key?: Key | null;
-  /** Largest message accepted from the worker (bytes, default 512 MiB). */
+  /** Largest message accepted from the worker once it has proved the key (bytes, default
+   * 256 MiB; its handshake messages may be at most 64 KiB). */
   maxMessageBytes?: number;
+  /** Milliseconds to reach the worker and complete the handshake before `connect` rejects with
+   * a RemoteConnectionError (default 10,000; 0: no limit). */
+  connectTimeout?: number;
   /** Which compiled modules calls carry by value (default: every one). */
   serializableModules?: SerializableModules;
   /** Problems the worker reports (a failed fire-and-forget call on an object passed by
@@ -115,30 +120,64 @@ export function remoteMethod<F extends (...args: never[]) => unknown>(
   return remote;
 }
 
-/** Connects to a worker and completes the handshake. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Connects to a worker and completes the handshake (within `connectTimeout`). Nothing the
+ * worker sends is decoded by the pickler before it has proved the key (channel.ts). */
 export async function connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<Connection> {
-  const { transport, shutdown, stderr, failed } = await open(target);
-  const peer = new Peer(transport, {
+  const ms = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    if (ms > 0) timer = setTimeout(() => reject(new RemoteConnectionError(`spickle remote: no connection to ${describe(target)} within ${ms} ms`)), ms);
+  });
+  timedOut.catch(() => {});
+  const opening = open(target);
+  let opened: Opened;
+  try {
+    opened = await Promise.race([opening, timedOut]);
+  } catch (error) {
+    clearTimeout(timer);
+    void opening.then((o) => o.shutdown(true), () => {});
+    throw error;
+  }
+  const { transport, shutdown, stderr, failed } = opened;
+  const channel = new Channel(transport, {
     role: "caller",
     key: resolveKey(options.key),
     keyRequired: options.key !== undefined || isTcp(target),
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+  });
+  try {
+    await Promise.race([channel.ready, failed, timedOut]);
+  } catch (error) {
+    channel.close();
+    await shutdown(true);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const peer = new Peer(channel, {
+    role: "caller",
+    peerName: channel.peerName,
     serializableModules: options.serializableModules,
     onReport: options.onReport ?? ((text) => process.stderr.write(`spickle remote: ${text}\n`)),
   });
-  try {
-    await Promise.race([peer.ready, failed]);
-  } catch (error) {
-    peer.close();
-    await shutdown();
-    throw error;
-  }
-  return new Connection(peer, shutdown, stderr);
+  channel.receiver = (message) => peer.receive(message);
+  channel.onClose = (reason) => peer.ended(reason);
+  if (channel.isClosed) peer.ended(channel.closeReasonText ?? "closed");
+  return new Connection(peer, () => shutdown(false), stderr);
+}
+
+function describe(target: ConnectTarget): string {
+  if (isCommand(target)) return target.command.join(" ").slice(0, 200);
+  if (isTcp(target)) return `${target.host}:${target.port}`;
+  return "the stream";
 }
 
 interface Opened {
   transport: Transport;
-  shutdown: () => Promise<void>;
+  /** `now`: the connection failed, stop the target at once. */
+  shutdown: (now: boolean) => Promise<void>;
   stderr: Readable | null;
   /** Rejects if the target fails to start (a command that cannot run). */
   failed: Promise<never>;
@@ -187,7 +226,8 @@ function openCommand(target: CommandTarget): Opened {
     end: () => child.stdin!.end(),
     closeReason: () => exited,
   };
-  const shutdown = async () => {
+  const shutdown = async (now: boolean) => {
+    if (now) child.kill("SIGTERM");
     child.stdin!.end();
     // A worker exits when its input ends; one that does not (a hung ssh) is stopped.
     const timer = setTimeout(() => child.kill("SIGTERM"), 5000);
@@ -203,14 +243,18 @@ async function openTcp(target: TcpTarget): Promise<Opened> {
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("error", (error) => reject(new RemoteConnectionError(`spickle remote: cannot connect to ${target.host}:${target.port}: ${error.message}`)));
+  }).catch((error: unknown) => {
+    socket.destroy();
+    throw error;
   });
   socket.setNoDelay(true);
   socket.on("error", () => {}); // reported through the peer's input
   const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
   return {
     transport: { ...streamTransport(socket), closeReason: async () => undefined },
-    shutdown: async () => {
-      socket.end();
+    shutdown: async (now) => {
+      if (now) socket.destroy();
+      else socket.end();
       await closed;
     },
     stderr: null,

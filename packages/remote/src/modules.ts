@@ -76,7 +76,7 @@ export class ModuleExchange {
     if (record.info.code === null) ctx.fail("module", record.info.restoreError ?? `module ${record.id} has no restore form`);
     const number = ++this.lastNumber;
     this.sending.set(key, { record, number });
-    return { create: [record.id, record.hash, record.info, number] };
+    return { create: [record.id, record.hash, record.writtenInfo(), number] };
   }
 
   private create(fields: unknown[], ctx: DecodeContext): ModuleRecord {

@@ -1,44 +1,28 @@
-// One end of a connection, caller or worker. Every message is a snapshot in a length-prefixed
-// frame; its header says what it is (`t`) and which call it belongs to (`id`), so a body that
-// cannot be decoded fails that call only. A frame that is not a snapshot, or too large, closes
-// the connection with a `fatal` message naming the problem.
+// One end of an open connection, caller or worker, at the level of messages: every message is a
+// snapshot whose header says what it is (`t`) and which call it belongs to (`id`), so a body that
+// cannot be decoded fails that call only. Below it, a Link (channel.ts, or a worker thread's link
+// to one) has done the handshake and checked each message's MAC before it gets here.
 //
-//   worker → caller  hello { protocol, worker, challenge }      the handshake (auth.ts)
-//   caller → worker  hello { protocol, proof, challenge }
-//   worker → caller  ready { proof }
-//   caller → worker  call #id { fn, args }          cancel #id
+//   caller → worker  call #id [timeout] [g] [fn, ...args]      cancel #id
+//                    (g: fn is a generator function, to run as a tasklet: an inline one arrives
+//                    without the mark its expression gave it on the caller's side)
 //   worker → caller  result #id value | error #id thrown
 //   either way       refcall #n { ref, method, args } → refresult #n value | referror #n thrown
 //   either way       report text (a failed reference call nobody awaited), fatal text
 
-import { hostname } from "node:os";
+import { isCompiledGeneratorFunction } from "@spickle/runtime";
 import { defaultHandlers, MessageCodec, SerializeError, type MessageHeader, type SerializableModules } from "@spickle/pickle";
-import { challenge, proof, verifyProof } from "./auth.js";
+import type { Link } from "./channel.js";
 import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.js";
-import { FrameReader, PREFIX_BYTES, setFramePrefix } from "./framing.js";
+import { PREFIX_BYTES } from "./framing.js";
 import { ModuleExchange } from "./modules.js";
 import { pendingReferenceCall, ReferenceTable, type PendingReferenceCall } from "./references.js";
 import { rememberRemoteStack, userFrames } from "./stacks.js";
 
-export const PROTOCOL_VERSION = 2;
-
-/** A byte stream to the other end. */
-export interface Transport {
-  readonly input: NodeJS.ReadableStream;
-  write(chunks: Uint8Array[]): void;
-  /** No more output; the other end sees the end of its input. */
-  end(): void;
-  /** Why the connection ended, once the input has (a worker process's exit status). */
-  closeReason?(): Promise<string | undefined>;
-}
-
 export interface PeerOptions {
   role: "caller" | "worker";
-  key: Uint8Array | null;
-  /** Caller: false lets a key that came from the environment go unused when the worker has none
-   * (a command's pipe or ssh is a channel of its own); true refuses such a worker. */
-  keyRequired?: boolean;
-  maxMessageBytes: number;
+  /** Who the other end is, for messages ("the worker (pid 12 on host)"). */
+  peerName: string;
   serializableModules?: SerializableModules;
   /** Problems the other end reports (a failed reference call nobody awaited). */
   onReport(text: string): void;
@@ -51,7 +35,9 @@ export interface CallOptions {
 
 /** The worker's side: runs calls (worker.ts). */
 export interface CallRunner {
-  run(id: number, fn: unknown, args: unknown[]): void;
+  /** `timeout`: the caller's limit for the call (ms), if it gave one; `generator`: the caller
+   * says fn is a generator function. */
+  run(id: number, fn: unknown, args: unknown[], timeout: number | undefined, generator: boolean): void;
   cancel(id: number): void;
   /** The connection closed: stop every call (nobody is left to receive results). */
   closed(): void;
@@ -63,28 +49,21 @@ interface PendingCall {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-type State = "handshake" | "open" | "closed";
+type State = "open" | "closed";
 
 export class Peer {
-  private state: State = "handshake";
-  private readonly reader: FrameReader;
+  private state: State = "open";
   private readonly modules: ModuleExchange;
   private readonly references: ReferenceTable;
-  /** This connection's messages: encoder, decoder and buffer kept from one message to the next;
-   * its key signs and verifies them (the caller may drop an optional key in the handshake). */
+  /** This connection's messages: encoder, decoder and buffer kept from one message to the next
+   * (the link authenticates them). */
   private readonly codec: MessageCodec;
   private readonly calls = new Map<number, PendingCall>();
   private readonly referenceCalls = new Map<number, PendingReferenceCall>();
   private nextCall = 0;
   private nextReferenceCall = 0;
-  private myChallenge: Uint8Array | null = null;
   /** Why the connection closed (set once). */
   private reason: string | undefined;
-  /** The protocol failure this side closed the connection for, if it did. */
-  failure: string | undefined;
-  private handshakeDone!: { resolve(): void; reject(error: Error): void };
-  /** Settles when the handshake completes (rejects if the connection fails first). */
-  readonly ready: Promise<void>;
   private closedResolve!: () => void;
   /** Resolves when the connection has closed. */
   readonly closed: Promise<void>;
@@ -93,26 +72,18 @@ export class Peer {
   runner: CallRunner | null = null;
 
   constructor(
-    private readonly transport: Transport,
+    private readonly link: Link,
     private readonly options: PeerOptions,
   ) {
-    this.reader = new FrameReader(options.maxMessageBytes);
     this.modules = new ModuleExchange(options.role);
     this.references = new ReferenceTable((id, method, args) => this.callReference(id, method, args));
     this.codec = new MessageCodec({
-      key: options.key,
       handlers: defaultHandlers.with([this.modules.handler, this.references.handler]),
       serializableModules: options.serializableModules,
       reserve: PREFIX_BYTES,
     });
-    this.peerName = options.role === "caller" ? "the worker" : "the caller";
-    this.ready = new Promise((resolve, reject) => (this.handshakeDone = { resolve, reject }));
-    this.ready.catch(() => {}); // the failure also reaches whoever awaits `ready`
+    this.peerName = options.peerName;
     this.closed = new Promise((resolve) => (this.closedResolve = resolve));
-    transport.input.on("data", (chunk: Buffer) => this.onData(chunk));
-    transport.input.on("end", () => void this.onEnd());
-    transport.input.on("error", (error: Error) => void this.onEnd(error));
-    if (options.role === "worker") this.sendHello();
   }
 
   get isOpen(): boolean {
@@ -134,7 +105,7 @@ export class Peer {
     const id = ++this.nextCall;
     let bytes: Uint8Array;
     try {
-      bytes = this.encode("call", id, [fn, ...args], true);
+      bytes = this.encode("call", id, [fn, ...args], true, options.timeout, isCompiledGeneratorFunction(fn));
     } catch (error) {
       return Promise.reject(error instanceof SerializeError ? inCall(error) : error);
     }
@@ -297,9 +268,9 @@ export class Peer {
 
   /** A message in a frame: the frame prefix, then the snapshot (header `t` and `id`). */
   /** `list`: body is a list made for this message (see MessageCodec.encodeList). */
-  private encode(t: string, id: number | undefined, body: unknown, list = false): Uint8Array {
+  private encode(t: string, id: number | undefined, body: unknown, list = false, timeout?: number, generator = false): Uint8Array {
     try {
-      const header: MessageHeader = id === undefined ? { t } : { t, id };
+      const header: MessageHeader = id === undefined ? { t } : timeout === undefined && !generator ? { t, id } : callHeader(id, timeout, generator);
       const bytes = list ? this.codec.encodeList(header, body as unknown[]) : this.codec.encode(header, body);
       this.modules.sent();
       return bytes;
@@ -310,7 +281,7 @@ export class Peer {
   }
 
   private decode(body: Uint8Array): unknown {
-    return this.codec.decode(body, { allowCode: this.state === "open" });
+    return this.codec.decode(body);
   }
 
   /** Encodes and writes; `thrown` encodes `body` as a thrown value. */
@@ -319,50 +290,28 @@ export class Peer {
     this.write(thrown ? this.encodeThrown(t as "error" | "referror", id!, body) : this.encode(t, id, body));
   }
 
-  /** Writes a message from encode(): its frame prefix is filled in here. */
+  /** Writes a message from encode() (the link fills in its frame prefix). */
   private write(framed: Uint8Array): void {
     if (this.state === "closed") return;
-    setFramePrefix(framed);
-    this.transport.write([framed]);
+    this.link.send(framed);
   }
 
-  private onData(chunk: Buffer): void {
+  /** A message from the link (authenticated there). */
+  receive(bytes: Uint8Array): void {
     if (this.state === "closed") return;
-    let frames: Buffer[];
-    try {
-      frames = this.reader.push(chunk);
-    } catch (error) {
-      // Before the handshake, bad framing usually means the other end is not a spickle peer at
-      // all (a shell banner, a program that prints): show what it sent.
-      this.fail(this.state === "handshake" ? `handshake failed: ${this.peerName} does not speak the protocol (it sent ${preview(chunk)})` : messageOf(error));
-      return;
-    }
-    for (const bytes of frames) {
-      if (this.isClosed) return; // a message before this one closed the connection
-      this.receive(bytes);
-    }
-  }
-
-  private receive(bytes: Uint8Array): void {
     let header: Record<string, unknown>;
     let body: Uint8Array;
     try {
-      // The caller reads the worker's handshake unverified: the worker's proof authenticates it.
-      const key = this.state === "handshake" && this.options.role === "caller" ? null : this.codec.key;
-      ({ header, body } = this.codec.open(bytes, key));
+      ({ header, body } = this.codec.open(bytes, null));
     } catch (error) {
-      this.fail(this.state === "handshake" ? `handshake failed: ${messageOf(error)}` : `malformed message: ${messageOf(error)}`);
+      this.fail(`malformed message: ${messageOf(error)}`);
       return;
     }
     const t = header.t;
     const id = header.id as number;
-    if (this.state === "handshake") {
-      this.handshake(t, body);
-      return;
-    }
     switch (t) {
       case "call":
-        this.runCall(id, body);
+        this.runCall(id, body, typeof header.timeout === "number" ? header.timeout : undefined, header.g === true);
         return;
       case "result":
       case "error":
@@ -397,10 +346,10 @@ export class Peer {
       return;
     }
     if (t === "report") this.options.onReport(text);
-    else this.closeWith(`${this.peerName} closed the connection: ${text}`);
+    else this.link.closeWith(`${this.peerName} closed the connection: ${text}`);
   }
 
-  private runCall(id: number, body: Uint8Array): void {
+  private runCall(id: number, body: Uint8Array, timeout: number | undefined, generator: boolean): void {
     if (this.runner === null) {
       this.fail("protocol error: a worker sent a call");
       return;
@@ -417,74 +366,7 @@ export class Peer {
       this.replyError(id, new TypeError("malformed call: not a list of a function and its arguments"));
       return;
     }
-    this.runner.run(id, call[0], call.slice(1));
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // The handshake.
-
-  /** The worker speaks first. */
-  private sendHello(): void {
-    this.myChallenge = this.codec.key === null ? null : challenge();
-    this.writeHandshake("hello", { protocol: PROTOCOL_VERSION, worker: `pid ${process.pid} on ${hostName()}`, challenge: this.myChallenge });
-  }
-
-  private writeHandshake(t: string, body: unknown): void {
-    this.write(this.encode(t, undefined, body));
-  }
-
-  private handshake(t: unknown, bodyBytes: Uint8Array): void {
-    let body: Record<string, unknown>;
-    try {
-      body = this.decode(bodyBytes) as Record<string, unknown>;
-      if (t === "fatal") {
-        this.closeWith(`${this.peerName} refused the connection: ${String(body)}`);
-        return;
-      }
-      if (typeof body !== "object" || body === null) throw new Error("not a handshake message");
-    } catch (error) {
-      this.fail(`handshake failed: ${messageOf(error)}`);
-      return;
-    }
-    if (this.options.role === "caller") {
-      if (t === "hello") {
-        if (body.protocol !== PROTOCOL_VERSION) return this.fail(`the worker speaks protocol ${String(body.protocol)}, this side ${PROTOCOL_VERSION}`);
-        if (typeof body.worker === "string") this.peerName = `the worker (${body.worker})`;
-        const theirs = body.challenge;
-        if (this.codec.key === null && theirs != null) return this.fail("the worker requires a key: set SPICKLE_KEY (or the key option) to the worker's key");
-        if (this.codec.key !== null && !(theirs instanceof Uint8Array)) {
-          if (this.options.keyRequired !== false) return this.fail("the worker does not authenticate (it has no key) but this side has one");
-          this.codec.key = null;
-        }
-        const key = this.codec.key;
-        this.myChallenge = key === null ? null : challenge();
-        this.writeHandshake("hello", {
-          protocol: PROTOCOL_VERSION,
-          proof: key === null ? null : proof(key, "caller", theirs as Uint8Array),
-          challenge: this.myChallenge,
-        });
-        return;
-      }
-      if (t === "ready") {
-        if (this.codec.key !== null && !verifyProof(this.codec.key, "worker", this.myChallenge!, body.proof)) return this.fail("authentication failed: the worker's proof is wrong");
-        this.open();
-        return;
-      }
-    } else if (t === "hello") {
-      const key = this.codec.key;
-      if (body.protocol !== PROTOCOL_VERSION) return this.fail(`the caller speaks protocol ${String(body.protocol)}, this worker ${PROTOCOL_VERSION}`);
-      if (key !== null && !verifyProof(key, "caller", this.myChallenge!, body.proof)) return this.fail("authentication failed: wrong key");
-      const theirs = body.challenge;
-      this.writeHandshake("ready", { proof: key === null || !(theirs instanceof Uint8Array) ? null : proof(key, "worker", theirs) });
-      this.open();
-      return;
-    }
-    this.fail(`handshake failed: unexpected ${JSON.stringify(t)} message`);
-  }
-
-  private open(): void {
-    this.state = "open";
-    this.handshakeDone.resolve();
+    this.runner.run(id, call[0], call.slice(1), timeout, generator);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -492,42 +374,26 @@ export class Peer {
 
   /** Ends the connection from this side; pending calls reject. */
   close(): void {
-    if (this.state === "closed") return;
-    this.closeWith("the connection was closed");
-    this.transport.end();
+    this.link.close();
   }
 
-  /** A protocol failure: tells the other end why, closes, and rejects what is pending. */
+  /** A protocol failure: the link tells the other end why and closes. */
   private fail(text: string): void {
     if (this.state === "closed") return;
-    this.failure = text;
-    try {
-      this.write(this.encode("fatal", undefined, text));
-    } catch {
-      // the reason still closes this side
-    }
-    this.closeWith(text);
-    this.transport.end();
+    this.link.fail(text);
   }
 
-  private async onEnd(error?: Error): Promise<void> {
+  /** The connection has closed (told by the link): rejects what is pending. */
+  ended(reason: string): void {
     if (this.state === "closed") return;
-    const why = (await this.transport.closeReason?.()) ?? (error ? `the connection failed: ${error.message}` : `${this.peerName} closed the connection`);
-    this.closeWith(why);
-  }
-
-  private closeWith(reason: string): void {
-    if (this.state === "closed") return;
-    const wasHandshake = this.state === "handshake";
     this.state = "closed";
     this.reason = reason;
-    const error = new RemoteConnectionError(`spickle remote: ${reason}`);
-    if (wasHandshake) this.handshakeDone.reject(error);
     for (const [id, pending] of this.calls) {
       if (pending.timer !== undefined) clearTimeout(pending.timer);
       pending.reject(new RemoteConnectionError(`spickle remote: ${reason} (call ${id} did not complete)`));
     }
     this.calls.clear();
+    const error = new RemoteConnectionError(`spickle remote: ${reason}`);
     for (const pending of this.referenceCalls.values()) pending.reject(error);
     this.referenceCalls.clear();
     this.runner?.closed();
@@ -538,6 +404,13 @@ export class Peer {
   get closeReasonText(): string | undefined {
     return this.reason;
   }
+}
+
+function callHeader(id: number, timeout: number | undefined, generator: boolean): MessageHeader {
+  const header: Record<string, string | number | boolean> = { t: "call", id };
+  if (timeout !== undefined) header.timeout = timeout;
+  if (generator) header.g = true;
+  return header;
 }
 
 /** A SerializeError from a call's list [fn, ...args], with the path named as the caller knows
@@ -555,17 +428,4 @@ function unsendable(error: SerializeError): Error {
   const e = new Error(`the result cannot be sent: ${error.message}`);
   e.name = "SerializeError";
   return e;
-}
-
-function preview(bytes: Buffer): string {
-  const text = bytes.subarray(0, 40).toString("latin1").replace(/[^\x20-\x7e]/g, ".");
-  return JSON.stringify(bytes.length > 40 ? `${text}…` : text);
-}
-
-function hostName(): string {
-  try {
-    return hostname();
-  } catch {
-    return "localhost";
-  }
 }

@@ -47,6 +47,17 @@ export function* sumOfSquares(n: number) {
   return total * factor;
 }
 
+export function inlineGenerator(conn: unknown, remoteMethod: Function) {
+  return remoteMethod(conn, function* (n: number) {
+    let total = 0;
+    for (let i = 1; i <= n; i++) {
+      yield* sleep(1);
+      total += i;
+    }
+    return total * factor;
+  });
+}
+
 export function fail(code: string) {
   const e = new RangeError("bad value " + code) as RangeError & { code?: string; details?: object };
   e.code = code;
@@ -102,6 +113,7 @@ type Program = {
   makeCounter(): { inc(): number; read(): number };
   ownFunctions(): { scale: Function; setFactor: Function; counter: { inc(): number; read(): number } };
   sumOfSquares(n: number): Generator<unknown, number>;
+  inlineGenerator(conn: Connection, rm: typeof remoteMethod): (n: number) => Promise<number>;
   fail(code: string): never;
   throwString(): never;
   logMany(log: { info(i: number): void }, n: number): string;
@@ -183,6 +195,10 @@ describe.each(transports)("over %s", (_name, open) => {
     expect(await remoteMethod(conn, p.sumOfSquares)(4)).toBe((1 + 4 + 9 + 16) * 2);
   });
 
+  test("a generator function written inline in remoteMethod runs as a tasklet on the worker", async () => {
+    expect(await p.inlineGenerator(conn, remoteMethod)(4)).toBe((1 + 2 + 3 + 4) * 2);
+  });
+
   test("a thrown error keeps its class, message and properties; its stack is the call site's with the remote one appended", async () => {
     const error = (await remoteMethod(conn, p.fail)("E42").catch((e: unknown) => e)) as RangeError & { code: string; details: object };
     expect(error).toBeInstanceOf(RangeError);
@@ -193,7 +209,7 @@ describe.each(transports)("over %s", (_name, open) => {
     expect(local).toMatch(/^RangeError: bad value E42\n\s+at .*calls\.test\.ts/);
     // the remote frame (in code rebuilt from the message) is mapped to the caller's module and
     // the source line of \`fail\`
-    expect(remote).toMatch(/^RangeError: bad value E42\n\s+at fail \(.*\/\.gen\/calls\.ts:41:\d+\)/);
+    expect(remote).toMatch(/^RangeError: bad value E42\n\s+at fail \(.*\/\.gen\/calls\.ts:52:\d+\)/);
     expect(remote).not.toContain("spickle-restore:");
     expect(remote).not.toMatch(/packages\/(remote|runtime|pickle)\/(src|dist)\//);
   });

@@ -2,10 +2,12 @@
 // between the two ends can be read — module code goes once per connection, a call whose body
 // cannot be decoded fails alone, the frame reader, stubs of objects passed by reference.
 
+import { randomBytes } from "node:crypto";
 import { Duplex, PassThrough } from "node:stream";
 import { beforeAll, describe, expect, test } from "vitest";
-import { decodeSnapshot, encodeGraph, encodeSnapshot } from "@spickle/pickle";
+import { decodeGraph, decodeSnapshot, encodeGraph, encodeSnapshot } from "@spickle/pickle";
 import { byReference, connect, isLoopback, remoteMethod, serve, streamTransport, type Connection } from "@spickle/remote";
+import { Session } from "../src/auth.js";
 import { FrameReader } from "../src/framing.js";
 import { program } from "./helpers.js";
 
@@ -118,6 +120,29 @@ describe("messages", () => {
     await conn.close();
   });
 
+  test("a message right behind the caller's handshake, in the same chunk, is served", async () => {
+    const toWorker = new PassThrough();
+    const toCaller = new PassThrough();
+    serve(streamTransport(Duplex.from({ readable: toWorker, writable: toCaller })), { key: null });
+    const reader = new FrameReader(1 << 20);
+    const frames: Buffer[] = [];
+    const arrived = new Promise<void>((resolve) =>
+      toCaller.on("data", (chunk: Buffer) => {
+        frames.push(...reader.push(chunk));
+        if (frames.length === 3) resolve();
+      }),
+    );
+    const frame = (bytes: Uint8Array) => Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 0xff]), bytes]);
+    const call = encodeSnapshot({ header: { t: "call", id: 7 }, body: encodeGraph([42]) }, { key: null });
+    toWorker.write(Buffer.concat([frame(Buffer.from(JSON.stringify({ protocol: 3, nonce: null, proof: null }))), frame(call)]));
+    await arrived;
+    expect(JSON.parse(frames[1]!.toString())).toEqual({ proof: null });
+    const { header, body } = decodeSnapshot(frames[2]!, { key: null });
+    expect(header).toEqual({ t: "error", id: 7 });
+    expect((decodeGraph(body, { allowCode: false }) as Error).message).toBe("spickle worker: the call carried number, not a function");
+    toWorker.end();
+  });
+
   test("the frame reader takes frames split anywhere and several in one chunk, and refuses empty and oversized ones", () => {
     const frames = [Buffer.from("a"), Buffer.from("hello"), Buffer.alloc(300, 7)];
     const stream = Buffer.concat(frames.map((f) => Buffer.concat([Buffer.from([0, 0, (f.length >> 8) & 0xff, f.length & 0xff]), f])));
@@ -129,6 +154,35 @@ describe("messages", () => {
     }
     expect(() => new FrameReader(1000).push(Buffer.from([0, 0, 0, 0]))).toThrow("malformed message: empty frame");
     expect(() => new FrameReader(1000).push(Buffer.from([0, 0, 3, 233]))).toThrow("message of 1001 bytes exceeds the limit of 1000 bytes");
+  });
+});
+
+describe("session MACs", () => {
+  test("a message is accepted once, in its place, in its session and direction", () => {
+    const key = Buffer.from("the key");
+    const [workerNonce, callerNonce] = [randomBytes(32), randomBytes(32)];
+    const caller = new Session(key, "caller", workerNonce, callerNonce);
+    const worker = new Session(key, "worker", workerNonce, callerNonce);
+    const otherSession = new Session(key, "worker", randomBytes(32), callerNonce);
+    const otherKey = new Session(Buffer.from("another key"), "worker", workerNonce, callerNonce);
+    const sealed = (session: Session, text: string) => {
+      const message = Buffer.from(text);
+      return Buffer.concat([message, session.sign(message)]);
+    };
+    const first = sealed(caller, "first");
+    const second = sealed(caller, "second");
+    expect(otherSession.open(first)).toBeNull(); // from another session
+    expect(otherKey.open(first)).toBeNull(); // signed with another key
+    expect(worker.open(second)).toBeNull(); // out of order
+    expect(worker.open(first)?.toString()).toBe("first");
+    expect(worker.open(first)).toBeNull(); // replayed
+    expect(worker.open(second)?.toString()).toBe("second");
+    const altered = sealed(caller, "third");
+    altered[0] ^= 1;
+    expect(worker.open(altered)).toBeNull();
+    // A caller's message sent back to the caller (reflected) is not the worker's.
+    expect(caller.open(sealed(caller, "fourth"))).toBeNull();
+    expect(caller.open(sealed(worker, "from the worker"))?.toString()).toBe("from the worker");
   });
 });
 

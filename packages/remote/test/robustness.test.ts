@@ -5,10 +5,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { connect as connectTcp } from "node:net";
 import { beforeAll, describe, expect, test } from "vitest";
-import { decodeGraph, decodeSnapshot, dumps } from "@spickle/pickle";
-import { byReference, connect, remoteMethod, RemoteConnectionError } from "@spickle/remote";
+import { decodeGraph, decodeSnapshot } from "@spickle/pickle";
+import { byReference, connect, PROTOCOL_VERSION, remoteMethod, RemoteConnectionError } from "@spickle/remote";
 import { FrameReader } from "../src/framing.js";
-import { PROTOCOL_VERSION } from "../src/peer.js";
 import { collect, connectStdio, ensureBuilt, program, spickleBin, startTcpWorker, workerEnv } from "./helpers.js";
 
 const SOURCE = `
@@ -60,13 +59,18 @@ function closedGate() {
   return { gate, asked: askedPromise };
 }
 
-/** Reads frames from a raw socket or stream; each is decoded as a message (header t, body). */
+/** Reads frames from a raw socket or stream: a handshake message (JSON) as { t: "json", body },
+ * a message as { t, body } (its header's t, and its body decoded without code). */
 function messages(stream: NodeJS.ReadableStream) {
   const reader = new FrameReader(1 << 30);
   const got: { t: unknown; body: unknown }[] = [];
   let wake: (() => void) | null = null;
   stream.on("data", (chunk: Buffer) => {
     for (const bytes of reader.push(chunk)) {
+      if (bytes[0] === 0x7b) {
+        got.push({ t: "json", body: JSON.parse(bytes.toString("utf8")) });
+        continue;
+      }
       const { header, body } = decodeSnapshot(bytes, { key: null });
       got.push({ t: header.t, body: decodeGraph(body, { allowCode: false }) });
     }
@@ -123,9 +127,9 @@ describe("malformed and oversized messages", () => {
     const raw = connectTcp({ host: worker.host, port: worker.port });
     const read = messages(raw);
     const ended = new Promise<void>((resolve) => raw.on("end", resolve));
-    expect((await read(1))[0]!.t).toBe("hello");
-    raw.write(frameOf(dumps({ protocol: PROTOCOL_VERSION, proof: null, challenge: null }, { key: null, header: { t: "hello" } })));
-    expect((await read(2))[1]!.t).toBe("ready");
+    expect((await read(1))[0]!.body).toMatchObject({ spickle: "remote", protocol: PROTOCOL_VERSION, nonce: null });
+    raw.write(frameOf(Buffer.from(JSON.stringify({ protocol: PROTOCOL_VERSION, nonce: null, proof: null }))));
+    expect((await read(2))[1]!.body).toEqual({ proof: null });
     raw.write(frameOf(Buffer.from("this is not a snapshot")));
     const fatal = (await read(3))[2]!;
     expect(fatal).toEqual({ t: "fatal", body: "malformed message: not a spickle snapshot (bad magic)" });
@@ -152,15 +156,15 @@ describe("malformed and oversized messages", () => {
     await worker.stop();
   });
 
-  test("over stdio, a malformed message gets a fatal reply, and the worker exits 1 naming the problem", async () => {
+  test("over stdio, a handshake that is not one gets a fatal reply, and the worker exits 1 naming the problem", async () => {
     const child = spawn(process.execPath, [spickleBin, "worker", "--stdio"], { env: workerEnv(), stdio: ["pipe", "pipe", "pipe"] });
     const stderr = collect(child.stderr);
     const read = messages(child.stdout);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.stdin.write(frameOf(Buffer.from("SPKL garbage")));
     const got = await read(2);
-    expect(got.map((m) => m.t)).toEqual(["hello", "fatal"]);
-    expect(got[1]!.body).toMatch(/^handshake failed: /);
+    expect(got.map((m) => m.t)).toEqual(["json", "json"]);
+    expect(got[1]!.body).toEqual({ fatal: 'handshake failed: the caller does not speak protocol 3 (it sent "SPKL garbage")' });
     expect(await exited).toBe(1);
     expect(stderr()).toMatch(/^spickle worker: handshake failed: /m);
   });
@@ -173,7 +177,7 @@ describe("keys", () => {
     expect(await remoteMethod(ok, p.double)(21)).toBe(42);
     await ok.close();
     await expect(connect({ host: worker.host, port: worker.port }, { key: null })).rejects.toThrow(/the worker requires a key/);
-    await expect(connect({ host: worker.host, port: worker.port }, { key: "a wrong key" })).rejects.toThrow(/signature mismatch/);
+    await expect(connect({ host: worker.host, port: worker.port }, { key: "a wrong key" })).rejects.toThrow(/refused the connection: authentication failed: wrong key/);
     await worker.stop();
   });
 
@@ -225,6 +229,7 @@ describe("the worker's command line", () => {
     [["--stdio", "--listen", "7000"], "spickle: worker needs exactly one of --stdio or --listen <host:port>"],
     [["--listen", "host:port"], `spickle: option '--listen <host:port>' argument 'host:port' is invalid. expected <host:port> or <port>, such as 127.0.0.1:7000, not "host:port"`],
     [["--stdio", "--max-message", "lots"], `spickle: option '--max-message <size>' argument 'lots' is invalid. expected a size such as 64M or 1G (16 bytes to 4G), not "lots"`],
+    [["--stdio", "--threads", "-1"], `spickle: option '--threads <n>' argument '-1' is invalid. expected a number of threads from 0 to 1024, not "-1"`],
   ])("spickle worker %j is a usage error", (args, message) => {
     const r = spawnSync(process.execPath, [spickleBin, "worker", ...args], { env: workerEnv(), encoding: "utf8", input: "" });
     expect(r.status).toBe(2);
@@ -245,6 +250,20 @@ describe("user output under --stdio", () => {
   });
 });
 
+describe("--stdio --threads 1", () => {
+  test("calls run on a thread; the user code's output still goes to stderr", async () => {
+    const conn = await connectStdio({}, {}, ["--threads", "1"]);
+    const stderr = collect(conn.stderr);
+    expect(await remoteMethod(conn, p.chatty)()).toBe("printed");
+    expect(await remoteMethod(conn, p.double)(3)).toBe(6);
+    const expected = ["from console.log\n", "from process.stdout.write\n", "from console.error\n"];
+    // The thread's output reaches this process's stderr on its own path (bounded wait).
+    for (let i = 0; i < 500 && !expected.every((line) => stderr().includes(line)); i++) await new Promise((r) => setTimeout(r, 10));
+    for (const line of expected) expect(stderr()).toContain(line);
+    await conn.close();
+  });
+});
+
 describe("targets that cannot be reached", () => {
   test("a command that cannot start", async () => {
     await expect(connect({ command: ["/nonexistent/spickle-worker", "--stdio"] })).rejects.toThrow(/cannot start \/nonexistent\/spickle-worker: spawn .* ENOENT/);
@@ -252,7 +271,7 @@ describe("targets that cannot be reached", () => {
 
   test("a command that is not a worker", async () => {
     await expect(connect({ command: [process.execPath, "-e", "process.stdout.write('hello, world\\n')"] }, { key: null })).rejects.toThrow(
-      'spickle remote: handshake failed: the worker does not speak the protocol (it sent "hello, world.")',
+      'spickle remote: handshake failed: the worker does not speak the protocol (it sent "hello, world."): message of 1751477356 bytes exceeds the limit of 65536 bytes',
     );
   });
 

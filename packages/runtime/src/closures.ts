@@ -19,6 +19,11 @@ export const BOUND = Symbol("spickle.bound");
 
 /** A scope object: captured variables as own properties, the enclosing scope under `$parent`. */
 export type Scope = { $parent?: Scope | null; [name: string]: unknown };
+/** The text of a module's outermost functions and classes, and each site's [start, end) in it. */
+export interface SourceTable {
+  text: string;
+  ranges: Record<string, readonly [number, number]>;
+}
 /** Makes a function of a site from a scope object. */
 export type Factory = (scope: Scope | null) => Function;
 
@@ -34,7 +39,11 @@ interface SiteInfo {
 export class SiteRegistry {
   readonly factories = new Map<string, Factory>();
   readonly declarations = new Map<string, Function>();
-  constructor(readonly moduleId: string) {}
+  constructor(
+    readonly moduleId: string,
+    /** The source text of the module's functions and classes as written (see source-text.ts). */
+    readonly sources: SourceTable | null = null,
+  ) {}
 
   /** Every site id, in registration order. */
   ids(): string[] {
@@ -78,8 +87,9 @@ export function registerSites(
   moduleId: string,
   factories: Record<string, Factory>,
   declarations: Record<string, Function> = {},
+  sources: SourceTable | null = null,
 ): SiteRegistry {
-  const registry = registerSitesOf(moduleId, factories, declarations);
+  const registry = registerSitesOf(moduleId, factories, declarations, sources);
   liveRegistries.set(moduleId, registry);
   return registry;
 }
@@ -90,8 +100,9 @@ export function registerSitesOf(
   moduleId: string,
   factories: Record<string, Factory>,
   declarations: Record<string, Function> = {},
+  sources: SourceTable | null = null,
 ): SiteRegistry {
-  const registry = new SiteRegistry(moduleId);
+  const registry = new SiteRegistry(moduleId, sources);
   for (const id of Object.keys(factories)) {
     const factory = factories[id]!;
     registry.factories.set(id, factory);

@@ -142,6 +142,16 @@ function finishFinally(frame: Frame, index: number, entry: TryEntry): void {
   }
 }
 
+/** A frame that stops at a yield (its own or a delegate's) has consumed what it received: the
+ * sent value, the caught exception, the delegate's result are read only at the location right
+ * after a resumption, and the next resumption sets them again. Dropping them keeps a value the
+ * program no longer holds out of the frame (and out of a checkpoint). */
+function suspend(frame: Frame): void {
+  frame.state = SUSPENDED;
+  frame.v = undefined;
+  frame.arg = undefined;
+}
+
 /** A finished frame keeps nothing alive. */
 function complete(frame: Frame): void {
   frame.state = COMPLETED;
@@ -206,7 +216,7 @@ function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> 
         }
         const result = stepDelegate(frame, delegate);
         if (result !== undefined) {
-          frame.state = SUSPENDED;
+          suspend(frame);
           runDone = false;
           return result;
         }
@@ -220,7 +230,7 @@ function run(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> 
       }
       const value = frame.body.call(frame.self, frame, frame.l);
       if (value !== CONTINUE) {
-        frame.state = SUSPENDED;
+        suspend(frame);
         runDone = false;
         return { value, done: false };
       }
@@ -318,9 +328,11 @@ function drive(start: Frame, type: number, arg: unknown): IteratorResult<unknown
       continue;
     }
     if (result === DESCEND) {
-      if (frame !== start) frame.state = SUSPENDED;
       type = frame.method;
       arg = frame.arg;
+      // (The frame's method stays: its delegate's result is forwarded by it.)
+      frame.v = frame.arg = undefined;
+      if (frame !== start) frame.state = SUSPENDED;
       frame = descendTo!;
       descendTo = null;
       descended++;
@@ -365,7 +377,7 @@ function delegating(frame: Frame): IteratorResult<unknown> {
       const result = (frame.delegateNext as Function).call(delegate, undefined);
       if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
       if (!result.done) {
-        frame.state = SUSPENDED;
+        suspend(frame);
         return result;
       }
       value = result.value;
@@ -386,15 +398,17 @@ function delegating(frame: Frame): IteratorResult<unknown> {
       frame.state = SUSPENDED;
       return drive(frame, THROW, error);
     }
+    if (next !== CONTINUE) {
+      suspend(frame);
+      return { value: next, done: false };
+    }
     frame.state = SUSPENDED;
-    if (next !== CONTINUE) return { value: next, done: false };
     if (frame.delegate === null) return drive(frame, frame.method, frame.arg);
   }
 }
 
-function resume(generator: unknown, type: number, arg: unknown): IteratorResult<unknown> {
-  const frame = (generator as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
-  if (frame === undefined || type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
+function resume(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> {
+  if (type !== NEXT || frame.state !== SUSPENDED || frame.delegate !== null || frame[TIP] !== null ||
       frame[PARENT] !== null || resumeHook !== null) {
     return resumeGeneral(frame, type, arg);
   }
@@ -412,8 +426,11 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
     frame.state = SUSPENDED;
     return drive(frame, THROW, error);
   }
+  if (value !== CONTINUE) {
+    suspend(frame);
+    return { value, done: false };
+  }
   frame.state = SUSPENDED;
-  if (value !== CONTINUE) return { value, done: false };
   // A return, a jump through finally, or the start of a yield*: the general loop takes over,
   // except for a yield* over a plain iterator (a tasklet's op), which is stepped here.
   return frame.delegate !== null ? delegating(frame) : drive(frame, frame.method, frame.arg);
@@ -422,12 +439,12 @@ function resume(generator: unknown, type: number, arg: unknown): IteratorResult<
 /** `generator.next(value)` of a compiled generator, for callers that know it is one (the
  * scheduler): a direct call, whatever other generators the call site sees. */
 export function resumeNext(generator: object, value: unknown): IteratorResult<unknown> {
-  return resume(generator, NEXT, value);
+  const frame = (generator as { [FRAME]?: Frame })[FRAME];
+  return frame === undefined ? nativeNext.call(generator, value) : resume(frame, NEXT, value);
 }
 
 /** Every resumption but a plain `next` of a suspended frame. */
-function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): IteratorResult<unknown> {
-  if (frame === undefined) throw new TypeError(`${METHOD_NAMES[type as 0 | 1 | 2]} method called on incompatible receiver`);
+function resumeGeneral(frame: Frame, type: number, arg: unknown): IteratorResult<unknown> {
   if (frame.state === EXECUTING) throw new TypeError("Generator is already running");
   if (frame[PARENT] !== null && frame.state !== COMPLETED) {
     // Resumed directly while another generator delegates to it: legal unless that chain runs.
@@ -442,26 +459,38 @@ function resumeGeneral(frame: Frame | undefined, type: number, arg: unknown): It
 // Generator functions and objects with the reflective surface of native ones.
 
 const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
-const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
-
-/** Prototype of every compiled generator function's `prototype`: native `%GeneratorPrototype%`
- * plus `next`/`return`/`throw` that drive frames. */
-export const CompiledGeneratorPrototype: object = Object.create(GeneratorPrototype, {
-  next: method("next", function next(this: unknown, value?: unknown) {
-    return resume(this, NEXT, value);
-  }),
-  return: method("return", function (this: unknown, value?: unknown) {
-    return resume(this, RETURN, value);
-  }),
-  throw: method("throw", function (this: unknown, error?: unknown) {
-    return resume(this, THROW, error);
-  }),
-});
-
-function method(name: string, fn: Function): PropertyDescriptor {
-  Object.defineProperty(fn, "name", { value: name });
-  return { value: fn, writable: true, enumerable: false, configurable: true };
+/** %GeneratorPrototype%: the prototype of every generator function's `prototype`, native or
+ * compiled, as natively. Its `next`/`return`/`throw` are replaced (once per runtime instance) by
+ * methods that drive a compiled generator's frame and hand any other receiver to the native
+ * method they replaced, so native generators behave as before (each of their steps costs one more
+ * call and a property lookup that misses). */
+export const GeneratorPrototype = (GeneratorFunctionPrototype as { prototype: object }).prototype;
+type GeneratorMethod = (this: unknown, value?: unknown) => IteratorResult<unknown>;
+const nativeNext = (GeneratorPrototype as Record<string, GeneratorMethod>).next!;
+const nativeReturn = (GeneratorPrototype as Record<string, GeneratorMethod>).return!;
+const nativeThrow = (GeneratorPrototype as Record<string, GeneratorMethod>).throw!;
+// Method definitions: like the native ones, they are not constructors. Each reads the frame once
+// (as the compiled path did before) and calls its own native method, a constant target V8 calls
+// directly, for any other receiver.
+const generatorMethods = {
+  next(value?: unknown): IteratorResult<unknown> {
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeNext.call(this, value) : resume(frame, NEXT, value);
+  },
+  return(value?: unknown): IteratorResult<unknown> {
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeReturn.call(this, value) : resume(frame, RETURN, value);
+  },
+  throw(exception?: unknown): IteratorResult<unknown> {
+    const frame = (this as { [FRAME]?: Frame } | null | undefined)?.[FRAME];
+    return frame === undefined ? nativeThrow.call(this, exception) : resume(frame, THROW, exception);
+  },
+};
+for (const name of ["next", "return", "throw"] as const) {
+  Object.defineProperty(GeneratorPrototype, name, { value: generatorMethods[name], writable: true, enumerable: false, configurable: true });
 }
+/** The methods installed on %GeneratorPrototype% (their source text reads as native). */
+export const generatorPrototypeMethods: readonly Function[] = Object.values(generatorMethods);
 
 /** Gives a compiled generator function the prototype chain of a native one (and, for a function
  * the compiler had to name, the `name` a native one would have had). */
@@ -470,7 +499,7 @@ export function mark<F extends Function>(fn: F, name?: string): F {
   if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
   Object.setPrototypeOf(fn, GeneratorFunctionPrototype);
   Object.defineProperty(fn, "prototype", {
-    value: Object.create(CompiledGeneratorPrototype),
+    value: Object.create(GeneratorPrototype),
     writable: true,
     enumerable: false,
     configurable: false,
@@ -489,7 +518,7 @@ export function gen(
 ): Generator {
   if ((fn as { [MARKED]?: boolean })[MARKED] !== true) mark(fn);
   const proto = (fn as { prototype?: unknown }).prototype;
-  return shell(typeof proto === "object" && proto !== null ? proto : CompiledGeneratorPrototype, new Frame(body, fn, self, locals, tries));
+  return shell(typeof proto === "object" && proto !== null ? proto : GeneratorPrototype, new Frame(body, fn, self, locals, tries));
 }
 
 /** A generator object with prototype `proto` over `frame`. */

@@ -6,7 +6,7 @@ export { TRANSIENT, SYNC, registerDataClass, dataClassName, dataClass, dataField
 export {
   FRAME,
   Frame,
-  CompiledGeneratorPrototype,
+  GeneratorPrototype,
   gen,
   mark,
   shell,
@@ -20,6 +20,8 @@ export {
   attachFrame,
 } from "./generator.js";
 export { markMethod, superGet, superSet, named, notConstructor } from "./methods.js";
+export { DisposalScope, usingCtx } from "./disposal.js";
+export { sourceTextOf } from "./source-text.js";
 export { captureGenerator, restoreGenerator, type FrameData, type GeneratorData } from "./frames.js";
 // lowering support
 export {
@@ -35,7 +37,7 @@ export {
 // closures as data
 export {
   SITE, SCOPE, SiteRegistry, closure, registerSites, liveRegistry, closureOf, recreate, defineAccessor, accessorOf,
-  bind, boundOf, rebind, registerSitesOf, siteOf, registerClassSite, type Scope, type Factory, type ClosureData, type BoundData,
+  bind, boundOf, rebind, registerSitesOf, siteOf, registerClassSite, type SourceTable, type Scope, type Factory, type ClosureData, type BoundData,
   // Exported so that the bundle keeps them alive (see closures.ts): a bundler drops what the
   // package entry does not export into a local that dies after the module runs.
   taggedFunctionKinds,

@@ -10,14 +10,20 @@
 // path writes them; its imports read through the exporter's record (compiled modules linked by
 // the snapshot, or a loaded instance of the same id) or synchronous `require` (packages, `node:`
 // builtins), on every read, so they stay live.
+//
+// A package or builtin is imported as Node imports it from ESM: the default import of a CommonJS
+// module is its `module.exports` (never Babel's `.default` interop), and its namespace has
+// `default` plus the names Node's namespace had in the process that loaded the module natively
+// (recorded in `foreignExports` when the record is written). A JSON module's namespace travels
+// by value (`carried`): it is data, and the resuming process may not have the file.
 
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as path from "node:path";
+import { types } from "node:util";
 import * as vm from "node:vm";
 import { registerSitesOf, type SiteRegistry } from "./closures.js";
 import { registerRestoredScript } from "./stack-traces.js";
-import * as runtimeNamespace from "./index.js";
 
 /** Packages this process provides to restored modules by specifier (`spickle`, `@spickle/runtime`):
  * the instances already loaded here, whatever folder a snapshot's modules came from. */
@@ -25,6 +31,13 @@ const providedModules = new Map<string, Record<string, unknown>>();
 
 export function provideModule(specifier: string, namespace: object): void {
   providedModules.set(specifier, namespace as Record<string, unknown>);
+}
+
+/** This package's own namespace, which its entry provides as it loads (restored code calls it). */
+function ownRuntime(): object {
+  const runtime = providedModules.get("@spickle/runtime");
+  if (runtime === undefined) throw new Error("spickle: @spickle/runtime was loaded without its entry module");
+  return runtime;
 }
 
 export type BindingKind = "let" | "const" | "var";
@@ -54,12 +67,17 @@ export interface ModuleInfo {
   refs: Record<string, string[]>;
   /** `import.meta.url` of the original module (added at registration). */
   url?: string;
+  /** Specifier → the export names Node's namespace of that module had, for the packages and
+   * builtins imported as a namespace or re-exported with `export *` (added when written). */
+  foreignExports?: Record<string, string[]>;
 }
 
 interface Accessors {
   get(name: string): unknown;
   set(name: string, value: unknown): void;
   has(name: string): boolean;
+  /** Whether `set` can write binding `name`. */
+  canSet(name: string): boolean;
 }
 
 /** A dependency as a snapshot links it: a record, or the id of a module used by reference. */
@@ -72,6 +90,9 @@ export class ModuleRecord {
   /** The ESM module's `import.meta.resolve`, where the host provides it. */
   resolveUrl: ((specifier: string) => string) | undefined;
   private namespaceCache = new Map<string, object>();
+  /** Specifier → the namespace a JSON import had, carried by a snapshot (restored instances). */
+  readonly carried = new Map<string, Record<string, unknown>>();
+  private infoWritten: ModuleInfo | undefined;
 
   constructor(
     readonly info: ModuleInfo,
@@ -80,7 +101,58 @@ export class ModuleRecord {
     public sites: SiteRegistry | null,
     /** true: rebuilt from a restore form; false: loaded as ESM. */
     readonly restored: boolean,
+    /** Loaded as ESM: specifier → Node's namespace object, for the imports a restored instance
+     * needs facts about (packages imported as a namespace, JSON modules). */
+    private readonly nativeNamespaces: Record<string, unknown> | null = null,
   ) {}
+
+  /** The info a snapshot writes: with the export names of the packages this module imports as a
+   * namespace, as Node gave them here (a restored instance keeps the names it was given). */
+  writtenInfo(): ModuleInfo {
+    if (this.infoWritten !== undefined) return this.infoWritten;
+    const natives = this.nativeNamespaces;
+    if (natives === null) return (this.infoWritten = this.info);
+    const foreignExports: Record<string, string[]> = {};
+    let complete = true;
+    for (const specifier of Object.keys(natives)) {
+      if (isPathLike(specifier)) continue;
+      try {
+        // A namespace's keys are its export names, sorted (reading them runs no user code).
+        foreignExports[specifier] = Object.keys(Reflect.get(natives, specifier) as object);
+      } catch {
+        // an ES module still being evaluated (a cycle): its names are not readable yet
+        complete = false;
+      }
+    }
+    const written = Object.keys(foreignExports).length === 0 ? this.info : { ...this.info, foreignExports };
+    if (complete) this.infoWritten = written;
+    return written;
+  }
+
+  /** The namespace of a JSON module this module imports, as the snapshot carries it (a plain
+   * object of its exports), or undefined when `specifier` is not one. */
+  jsonNamespace(specifier: string): Record<string, unknown> | undefined {
+    const carried = this.carried.get(specifier);
+    if (carried !== undefined) return carried;
+    if (this.nativeNamespaces === null || !isPathLike(specifier) || !Object.hasOwn(this.nativeNamespaces, specifier)) return undefined;
+    const ns = Reflect.get(this.nativeNamespaces, specifier) as Record<string, unknown>;
+    let plain = plainNamespaces.get(ns);
+    if (plain === undefined) {
+      plain = Object.create(null) as Record<string, unknown>;
+      for (const key of Object.keys(ns)) plain[key] = ns[key];
+      plainNamespaces.set(ns, plain);
+    }
+    return plain;
+  }
+
+  /** Whether the restore path can write every top-level binding of this instance (a restored
+   * one; a loaded one whose compiled form has setters for all of them). */
+  writable(): boolean {
+    if (this.restored) return true;
+    for (const name of Object.keys(this.info.vars)) if (!this.access.canSet(name)) return false;
+    for (const name of this.info.functions) if (!this.access.canSet(name)) return false;
+    return true;
+  }
 
   get id(): string {
     return this.info.id;
@@ -106,9 +178,10 @@ export class ModuleRecord {
     }
   }
 
-  /** The restore path: sets binding `name` (also a `const`) of a restored instance. */
+  /** The restore path: sets binding `name` (also a `const`) of a restored instance, or of a
+   * loaded instance that takes a snapshot's state (see `writable`). */
   write(name: string, value: unknown): void {
-    if (!this.restored) throw new Error(`spickle: module ${this.id} is a loaded module: its bindings are not written by restore`);
+    if (!this.restored && !this.access.canSet(name)) throw new Error(`spickle: module ${this.id} is a loaded module: its binding ${name} is not written by restore`);
     this.access.set(name, value);
   }
 
@@ -189,39 +262,35 @@ export class ModuleRecord {
 
   private makeNamespace(specifier: string): object {
     const self = this;
-    const target = (): { record?: ModuleRecord; exports?: Record<string, unknown> } => {
+    const names = (t: ImportTarget): string[] => (t.record !== undefined ? t.record.exportNames() : t.foreign!.names());
+    const target = (): ImportTarget => {
       const link = this.resolve(specifier);
       if (link !== undefined) {
         const record = linkedRecord(link);
         if (record === undefined) throw new ReferenceError(`spickle: module ${this.id} imports ${specifier} (module ${String(link)}), which is not loaded`);
         return { record };
       }
+      const carried = this.carried.get(specifier);
+      if (carried !== undefined) return { foreign: esmNamespace(carried) };
       if (isPathLike(specifier) && this.restored) {
         throw new ReferenceError(`spickle: module ${this.id} was restored from a snapshot that did not carry its import ${JSON.stringify(specifier)}`);
       }
-      return { exports: this.requirePackage(specifier) };
+      return { foreign: nodeNamespace(this.requirePackage(specifier), own(this.info.foreignExports ?? {}, specifier)) };
     };
     return new Proxy(Object.create(null) as object, {
       get(_, key) {
         if (typeof key !== "string" || key === "then") return undefined;
         const t = target();
-        if (t.record !== undefined) return t.record.exported(key);
-        const m = t.exports!;
-        if (key === "default" && !(m as { __esModule?: boolean }).__esModule) return m;
-        return m[key];
+        return t.record !== undefined ? t.record.exported(key) : t.foreign!.get(key);
       },
       has(_, key) {
-        const t = target();
-        return t.record !== undefined ? t.record.exportNames().includes(key as string) : key in t.exports!;
+        return typeof key === "string" && names(target()).includes(key);
       },
       ownKeys() {
-        const t = target();
-        return t.record !== undefined ? t.record.exportNames() : Object.keys(t.exports!);
+        return names(target());
       },
       getOwnPropertyDescriptor(_, key) {
-        const t = target();
-        const names = t.record !== undefined ? t.record.exportNames() : Object.keys(t.exports!);
-        if (!names.includes(key as string)) return undefined;
+        if (typeof key !== "string" || !names(target()).includes(key)) return undefined;
         return { value: (this as ProxyHandler<object>).get!(_, key, _), writable: true, enumerable: true, configurable: true };
       },
       set() {
@@ -261,6 +330,43 @@ export class ModuleRecord {
   }
 }
 
+/** A module that is not compiled, seen through its namespace. */
+interface ForeignNamespace {
+  get(name: string): unknown;
+  names(): string[];
+}
+
+interface ImportTarget {
+  record?: ModuleRecord;
+  foreign?: ForeignNamespace;
+}
+
+/** Plain copies of JSON modules' namespaces (one per namespace, so a snapshot shares it). */
+const plainNamespaces = new WeakMap<object, Record<string, unknown>>();
+
+function esmNamespace(exports: Record<string, unknown>): ForeignNamespace {
+  return { get: (name) => (Object.hasOwn(exports, name) ? exports[name] : undefined), names: () => Object.keys(exports).sort() };
+}
+
+/** What `require(specifier)` returned, as an ESM importer sees it under Node: an ES module's
+ * namespace as it is; a CommonJS module's `module.exports` as `default`, and as named exports the
+ * names Node found (`recorded`; without them: its own enumerable properties). */
+function nodeNamespace(exports: unknown, recorded: string[] | undefined): ForeignNamespace {
+  if (types.isModuleNamespaceObject(exports)) return esmNamespace(exports as Record<string, unknown>);
+  const object = Object(exports) as Record<string, unknown>;
+  let list: string[] | undefined;
+  return {
+    get(name) {
+      if (name === "default") return exports;
+      if (recorded !== undefined && !recorded.includes(name)) return undefined;
+      return Object.hasOwn(object, name) ? object[name] : undefined;
+    },
+    names() {
+      return (list ??= recorded ?? [...new Set(["default", ...Object.keys(object)])].sort());
+    },
+  };
+}
+
 function own<T>(table: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
@@ -282,19 +388,24 @@ const moduleOfSites = new WeakMap<SiteRegistry, ModuleRecord>();
 /** Called at the top of every compiled module. */
 export function registerModule(
   info: ModuleInfo,
-  getters: Record<string, unknown>,
+  accessors: Record<string, unknown>,
   sites: SiteRegistry | null,
   meta?: { url?: string },
+  namespaces?: Record<string, unknown>,
 ): ModuleRecord {
   const full: ModuleInfo = meta?.url !== undefined ? { ...info, url: meta.url } : info;
+  const canSet = (name: string) => Object.getOwnPropertyDescriptor(accessors, name)?.set !== undefined;
   const access: Accessors = {
-    get: (name) => Reflect.get(getters, name),
-    set: () => {
-      throw new Error("spickle: a loaded module's bindings are not written by restore");
+    get: (name) => Reflect.get(accessors, name),
+    // Only a resume that makes this instance the program's (pickle's "adopt" mode) writes it.
+    set: (name, value) => {
+      if (!canSet(name)) throw new Error(`spickle: binding ${name} of module ${full.id} cannot be written`);
+      Reflect.set(accessors, name, value);
     },
-    has: (name) => name in getters,
+    has: (name) => name in accessors,
+    canSet,
   };
-  const record = new ModuleRecord(full, access, sites, false);
+  const record = new ModuleRecord(full, access, sites, false, namespaces ?? null);
   const resolve = (meta as { resolve?: unknown } | undefined)?.resolve;
   if (typeof resolve === "function") record.resolveUrl = (specifier) => String(resolve.call(meta, specifier));
   if (full.url !== undefined) byUrl.set(full.url, record);
@@ -320,7 +431,7 @@ export function moduleOf(sites: SiteRegistry): ModuleRecord | undefined {
 
 /** A new module instance rebuilt from its restore form: definitions made, every top-level
  * variable uninitialized until `write` sets it. Never becomes the live instance of its id. */
-export function restoreModule(info: ModuleInfo, runtime: object = runtimeNamespace): ModuleRecord {
+export function restoreModule(info: ModuleInfo, runtime: object = ownRuntime()): ModuleRecord {
   if (info.code === null) throw new Error(info.restoreError ?? `spickle: module ${info.id} has no restore form`);
   const values = Object.create(null) as Record<string, unknown>;
   for (const [name, kind] of Object.entries(info.vars)) uninitialized(values, info.id, name, kind);
@@ -343,6 +454,7 @@ export function restoreModule(info: ModuleInfo, runtime: object = runtimeNamespa
       }
     },
     has: (name) => Object.hasOwn(info.vars, name) || info.functions.includes(name),
+    canSet: (name) => Object.hasOwn(info.vars, name) || info.functions.includes(name),
   };
   const record = new ModuleRecord(info, access, null, true);
   const spickle = {

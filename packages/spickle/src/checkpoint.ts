@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
 import {
   decodeSnapshot, defaultReferenceTable, dumps, encodeSnapshot, FLAG_SIGNED, keyOf, loads, SerializeError, writeSnapshotFile,
-  type Progress, type SerializableModules,
+  type ModuleMode, type Progress, type SerializableModules,
 } from "@spickle/pickle";
 import { clip } from "./clip.js";
 import { summarizeTasklets, taskletCollector } from "./stacks.js";
@@ -46,7 +46,9 @@ export class CheckpointSupport {
     // Without a path, the host's checkpoint file wins (a resumed program writes where the resume
     // asked), then the one this program started with.
     const target = path ?? this.checkpointFile;
-    if (target === null) throw new Error("spickle: checkpoint() needs a path (or a checkpoint file option)");
+    if (target === null) {
+      throw new Error("spickle: checkpoint() needs a path: call cp.checkpoint(path), or give a checkpoint file (spickle run -c/--checkpoint-file <path>, or the checkpointFile option)");
+    }
     return hostCall<CheckpointResult>({ kind: "file", path: target, explicit: path !== undefined } satisfies CheckpointRequest);
   }
 }
@@ -62,8 +64,11 @@ export interface CheckpointOptions {
   header?: Record<string, unknown>;
   /** Which compiled modules a checkpoint carries by value (default: all). */
   serializableModules?: SerializableModules;
-  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates too). */
-  writeFile?: (path: string, bytes: Uint8Array) => void;
+  /** How a resume makes module instances (default "fresh": never this process's own). */
+  modules?: ModuleMode;
+  /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates too; a job
+   * queue's worker sends it to its store). The program continues once it has returned. */
+  writeFile?: (path: string, bytes: Uint8Array) => void | Promise<void>;
   /** How long a checkpoint waits for pending io and for write streams' queued bytes (ms,
    * default 30,000). */
   ioTimeout?: number;
@@ -106,11 +111,11 @@ export function resumeCheckpoint(snapshot: Uint8Array | string, ...args: string[
 export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string, ...args: string[]): Promise<unknown> {
   const bytes = typeof snapshot === "string" ? readFileSync(snapshot) : snapshot;
   // Fresh module instances: the program continues with the snapshot's module state, never this
-  // process's own copy (DESIGN.md decision 6).
+  // process's own copy (docs/design.md §6).
   const progress = options.progress?.("resume");
   let scheduler: unknown;
   try {
-    scheduler = loads(bytes, { key: options.key, modules: "fresh", onProgress: progress?.update });
+    scheduler = loads(bytes, { key: options.key, modules: options.modules ?? "fresh", onProgress: progress?.update });
   } finally {
     progress?.done();
   }
@@ -137,6 +142,8 @@ export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions
     return dumps(scheduler, {
       key: options.key,
       serializableModules: options.serializableModules,
+      // A resumed program's top-level registerReducer calls do not run again.
+      carryRestorers: true,
       handlers: [met.handler],
       header,
       onProgress: progress?.update,
@@ -179,9 +186,9 @@ export async function drainedCheckpointBytes(scheduler: Scheduler, options: Chec
 
 /** Writes a checkpoint; any failure is a CheckpointError naming the file and saying that the
  * previous checkpoint in it (if any) is intact — the write is atomic. */
-export function writeCheckpointFile(path: string, bytes: Uint8Array, options: CheckpointOptions): void {
+export async function writeCheckpointFile(path: string, bytes: Uint8Array, options: CheckpointOptions): Promise<void> {
   try {
-    (options.writeFile ?? writeSnapshotFile)(path, bytes);
+    await (options.writeFile ?? writeSnapshotFile)(path, bytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const what = (code !== undefined ? WRITE_PROBLEMS[code] : undefined) ?? (error as Error)?.message?.split("\n")[0] ?? String(error);
@@ -233,7 +240,7 @@ function checkpointHost(options: CheckpointOptions) {
     const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path;
     const snapshot = await drainedCheckpointBytes(scheduler, options, caller, options.ioTimeout ?? DEFAULT_IO_TIMEOUT);
     if (kind === "fork") return { resumed: false, snapshot };
-    writeCheckpointFile(path!, snapshot, options);
+    await writeCheckpointFile(path!, snapshot, options);
     options.onWritten?.(path!);
     return { resumed: false, path: path! };
   };

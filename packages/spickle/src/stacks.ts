@@ -12,7 +12,7 @@
 
 import { SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { ObjectHandler } from "@spickle/pickle";
+import type { FrameSummary, ObjectHandler, TaskletState, TaskletSummary, TaskletsSummary } from "@spickle/pickle";
 import { closureOf, frameStack, moduleOf, Tasklet, type Frame, type ModuleInfo, type Scheduler } from "@spickle/runtime";
 
 /** Tasklets listed with their stacks (the others are counted); frames listed per tasklet. */
@@ -20,40 +20,8 @@ export const MAX_TASKLETS = 32;
 export const MAX_FRAMES = 16;
 const MAX_SOURCE = 160;
 
-export interface FrameSummary {
-  /** Function name. */
-  fn: string;
-  /** Module id (path from its project root), when the function is compiled code. */
-  module?: string;
-  /** Original source file, 1-based line and column, and the line's text. */
-  file?: string;
-  line?: number;
-  column?: number;
-  source?: string;
-}
-
-export type TaskletState = "current" | "runnable" | "receiving" | "sending" | "lock" | "sleeping" | "io";
-
-export interface TaskletSummary {
-  id: number;
-  name: string;
-  state: TaskletState;
-  /** The channel or lock it waits on, numbered in order of appearance in this summary. */
-  on?: number;
-  /** Sleeping: milliseconds left. */
-  sleepMs?: number;
-  /** Innermost first (as a stack trace). */
-  frames: FrameSummary[];
-  /** Frames not listed (outermost ones of a deep stack). */
-  moreFrames?: number;
-}
-
-export interface TaskletsSummary {
-  /** Listed tasklets: main first, then the one that asked for the checkpoint, then by id. */
-  list: TaskletSummary[];
-  /** Live tasklets not listed. */
-  more: number;
-}
+// The summary's shape is @spickle/pickle's, which reads it back for `inspect` (snapshotContents).
+export type { FrameSummary, TaskletState, TaskletSummary, TaskletsSummary } from "@spickle/pickle";
 
 /**
  * The tasklets an encode meets, wherever they are (a tasklet blocked on a channel is reachable

@@ -88,6 +88,13 @@ describe("spickle run", () => {
     expect(r).toEqual({ status: 0, stdout: "plain module ran\n", stderr: "" });
   });
 
+  it("invalid code exits 1 with `SyntaxError: reason (file:line:col)` and the code frame", () => {
+    const r = spickle(["run", join(project, "invalid.ts")], { cwd: freshFolder() });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`SyntaxError: Unexpected token (${join(project, "invalid.ts")}:2:9)\n\n  1 | const a: number = 1;\n> 2 | let x = ;\n    |         ^\n  3 | console.log(a, x);\n  4 |\n`);
+  });
+
   it("a failing program exits 1 with its error and the .ts line, without spickle's frames", () => {
     const r = spickle(["run", "-c", "f.ckpt", join(project, "fails.ts")], { cwd: freshFolder() });
     expect(r.status).toBe(1);

@@ -190,11 +190,14 @@ describe("spickle/register", () => {
     expect(r.stderr).toMatch(/throws\.ts:7:\d+/);
   });
 
-  it("reports a syntax error as file:line:column with a code frame", () => {
+  it("reports a syntax error as SyntaxError: reason (file:line:column) with a code frame", () => {
     const dir = makeProject("errors");
     const r = run(dir, "imports-syntax.ts");
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`${join(dir, "syntax.ts")}:2:9`);
+    expect(r.status).toBe(1);
+    // (Node names the error's class after it crossed from the hooks thread: `SyntaxError [Error]`;
+    // `spickle run` prints `SyntaxError: …`, see cli.test.ts)
+    expect(r.stderr).toContain("SyntaxError");
+    expect(r.stderr).toContain(`Unexpected token (${join(dir, "syntax.ts")}:2:9)\n`);
     expect(r.stderr).toMatch(/> 2 \| let x = ;\n\s+\| +\^/);
     // one message, not a stack dump of the hooks thread
     expect(r.stderr).not.toMatch(/hooks\.js|node:internal\/modules\/esm\/worker/);
@@ -306,10 +309,9 @@ describe("compile cache", () => {
 });
 
 describe("compile error messages", () => {
-  it("formats the transform's CompileError as file:line:column, reason and code frame", () => {
+  it("formats the transform's CompileError as reason (file:line:column) and code frame", () => {
     const frame = "  1 | a\n> 2 | let x = ;\n    |         ^";
-    const error = Object.assign(new Error(`/p/a.ts:2:9: Unexpected token\n${frame}`), {
-      name: "CompileError",
+    const error = Object.assign(new SyntaxError(`Unexpected token (/p/a.ts:2:9)\n\n${frame}`), {
       reason: "Unexpected token",
       filename: "/p/a.ts",
       line: 2,
@@ -319,7 +321,7 @@ describe("compile error messages", () => {
     expect(isSourceError(error)).toBe(true);
     const details = compileErrorDetails(error, "/p/a.ts");
     expect(details).toEqual({ filename: "/p/a.ts", line: 2, column: 9, reason: "Unexpected token", codeFrame: frame });
-    expect(formatCompileError(details)).toBe(`/p/a.ts:2:9: Unexpected token\n\n${frame}\n`);
+    expect(formatCompileError(details)).toBe(`Unexpected token (/p/a.ts:2:9)\n\n${frame}\n`);
   });
 
   it("reads a raw Babel error (0-based column, file name and frame in the message)", () => {

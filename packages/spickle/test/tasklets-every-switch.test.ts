@@ -111,6 +111,7 @@ const scenarios: Scenario[] = [
   { name: "errors", args: () => [], outcome: "@@error main fails at the end" },
   { name: "locks", args: () => [], outcome: '@@result "abcd"' },
   { name: "fork", args: () => [], outcome: '@@result "forked three times"' },
+  { name: "using", args: () => [], outcome: '@@result "resources closed"' },
 ];
 
 interface Written {

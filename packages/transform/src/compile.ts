@@ -1,6 +1,7 @@
-// compile(source) → resumable ESM: TypeScript stripped, every generator function a state machine
-// driven by @spickle/runtime. Four Babel passes over one AST, then one code generation (so the
-// source map maps straight back to the original file).
+// compile(source) → resumable ESM: TypeScript stripped, `using` declarations lowered to runtime
+// disposal scopes, every generator function a state machine driven by @spickle/runtime. Babel
+// passes over one AST, then one code generation (so the source map maps straight back to the
+// original file).
 
 import { parseSync, transformFromAstSync, traverse, type PluginItem } from "@babel/core";
 import generateModule from "@babel/generator";
@@ -8,10 +9,12 @@ import presetTypescript from "@babel/preset-typescript";
 import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
 import { closuresPlugin } from "./passes/closures/index.js";
+import { recordSourceRanges } from "./passes/closures/source-table.js";
 import { liftBodies } from "./passes/lift.js";
 import { modulePlugin } from "./passes/module.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
 import { redirectHelpers, regeneratorPlugin } from "./passes/regenerator.js";
+import { mayDeclareResources, resourcePlugins } from "./passes/resources.js";
 import { RUNTIME_SPECIFIER } from "./passes/runtime-ref.js";
 
 type Generate = typeof import("@babel/generator").default;
@@ -61,6 +64,7 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     ...common,
     parserOpts: { plugins: typescript ? ["typescript"] : [] },
   }) as t.File;
+  const ranges = recordSourceRanges(ast);
 
   const state: PrepareState = {
     bodies: new Map(),
@@ -70,12 +74,20 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
   const runtimeName = () => state.runtime!.name;
   const passes: { plugins?: PluginItem[]; presets?: PluginItem[] }[] = [
     { presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [] },
-    { plugins: [prepareGenerators(state)] },
+    {
+      plugins: [
+        ...(mayDeclareResources(source) ? resourcePlugins(() => state.runtime!) : []),
+        prepareGenerators(state),
+      ],
+    },
     { plugins: [regeneratorPlugin as unknown as PluginItem, redirectHelpers(runtimeName)] },
     { plugins: [liftBodies(state.bodies, runtimeName)] },
     {
       plugins: [
-        closuresPlugin({ moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier }),
+        closuresPlugin({
+          moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
+          sources: { text: source, ranges },
+        }),
       ],
     },
     {

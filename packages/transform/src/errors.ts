@@ -1,8 +1,10 @@
 import { codeFrameColumns } from "@babel/code-frame";
 
-/** A source the compiler cannot take: names the file, the position and shows the code. */
-export class CompileError extends Error {
-  override name = "CompileError";
+/** A source the compiler cannot take: a SyntaxError, as Node and tsc report invalid code, whose
+ * message names the reason and the position (`reason (file.ts:12:5)`) followed by the code frame.
+ * `line` and `column` are 1-based; `loc` is Babel's form (1-based line, 0-based column). */
+export class CompileError extends SyntaxError {
+  readonly loc: { line: number; column: number };
   constructor(
     readonly reason: string,
     readonly filename: string,
@@ -10,7 +12,8 @@ export class CompileError extends Error {
     readonly column: number,
     readonly codeFrame: string,
   ) {
-    super(`${filename}:${line}:${column}: ${reason}\n${codeFrame}`);
+    super(`${reason} (${filename}:${line}:${column})\n\n${codeFrame}`);
+    this.loc = { line, column: column - 1 };
   }
 }
 

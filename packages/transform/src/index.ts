@@ -2,4 +2,4 @@ export { compile, type CompileOptions, type CompileResult, type SourceMap } from
 export { CompileError } from "./errors.js";
 
 /** Changes whenever compiled output may change (part of compile-cache keys). */
-export const COMPILER_VERSION = "0.1.0-c1";
+export const COMPILER_VERSION = "0.1.0-c2";

@@ -3,8 +3,13 @@
 // form runs definitions only and reads imports live through `__spickle.imports`.
 
 import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as vm from "node:vm";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { compile } from "@spickle/transform";
 import * as runtime from "@spickle/runtime";
 import type { ModuleInfo } from "@spickle/runtime";
@@ -51,7 +56,8 @@ describe("module records", () => {
     expect(register).toBeLessThan(code.indexOf('console.log("top-level")'));
     expect(info.id).toBe("src/a.ts");
     expect(info.hash).toBe(createHash("sha256").update(source).digest("hex"));
-    expect(code).toMatch(/}, _sites, import\.meta\);/);
+    // the namespace of `import * as path from "node:path"`: a restored instance lists its names as Node did
+    expect(code).toMatch(/}, _sites, import\.meta, {\n  get "node:path"\(\) {\n    return path;\n  }\n}\);/);
   });
 
   test("bindings, imports, exports and references are recorded", () => {
@@ -72,7 +78,8 @@ describe("module records", () => {
   });
 
   test("the restore form runs definitions only", () => {
-    const form = info.code!;
+    // (the functions' source text, a string in the form, is left out of the checks)
+    const form = info.code!.replace(/text: "(?:[^"\\]|\\.)*"/g, 'text: ""');
     expect(form.startsWith("(function (__spickle) {")).toBe(true);
     expect(form).not.toContain("console.log");
     expect(form).not.toContain("await");
@@ -131,5 +138,79 @@ describe("module records", () => {
     const restored = runtime.restoreModule(i);
     expect(restored.initialized("P")).toBe(false); // the class is the snapshot's to supply
     expect([...restored.sites!.factories.keys()].sort()).toEqual(["src/c.ts#P", "src/c.ts#Q", "src/c.ts#default"]);
+  });
+});
+
+describe("what the ESM form gives the runtime for a resume that loads it", () => {
+  const { code } = compile(
+    [
+      'import fn from "cjs-pkg";',
+      'import data from "./data.json" with { type: "json" };',
+      'import "./side.js";',
+      'export * from "other-pkg";',
+      "const cache = new Map<string, number>();",
+      "const frozen = 1;",
+      "let count = 0;",
+      "export function bump() { count++; frozen = 2; return [fn, data, cache]; }",
+    ].join("\n"),
+    { filename: "/src/m.ts", moduleId: "src/m.ts", sourceMaps: false },
+  );
+  const register = code.slice(code.indexOf("\n_rt.registerModule("));
+
+  test("accessors write every binding; a const nothing assigns becomes a let, one assigned stays const", () => {
+    expect(register).toContain("set count(_value) {\n    count = _value;\n  }");
+    expect(register).toContain("set cache(_value) {\n    cache = _value;\n  }");
+    expect(register).toContain("set bump(_value) {\n    bump = _value;\n  }");
+    expect(code).toContain("\nlet cache = new Map();");
+    // `frozen = 2` throws natively (a const): it stays so, and has no setter
+    expect(code).toContain("\nconst frozen = 1;");
+    expect(register).toContain("get frozen()");
+    expect(register).not.toContain("set frozen(");
+  });
+
+  test("namespaces of JSON modules and of packages re-exported with export * are handed over, imported last", () => {
+    expect(register).toMatch(/}, _sites, import\.meta, {\n  get "\.\/data\.json"\(\) {\n    return (_ns\d*);\n  },\n  get "other-pkg"\(\) {\n    return (_ns\d*);\n  }\n}\);/);
+    const lines = code.trimEnd().split("\n");
+    // appended after everything else: each specifier is imported earlier, so evaluation order is the same
+    expect(lines.slice(-2)).toEqual([
+      expect.stringMatching(/^import \* as _ns\d* from "\.\/data\.json" with \{\s*type: "json"\s*\};$/),
+      expect.stringMatching(/^import \* as _ns\d* from "other-pkg";$/),
+    ]);
+    // a default or side-effect import of a package needs nothing
+    expect(register).not.toContain('"cjs-pkg"()');
+    expect(register).not.toContain('"./side.js"()');
+  });
+});
+
+describe("a restored instance imports packages as Node does from ESM", () => {
+  const dir = mkdtempSync(join(tmpdir(), "spickle-cjs-"));
+  mkdirSync(join(dir, "node_modules", "flagged"), { recursive: true });
+  writeFileSync(join(dir, "node_modules", "flagged", "package.json"), JSON.stringify({ name: "flagged", main: "index.js" }));
+  writeFileSync(
+    join(dir, "node_modules", "flagged", "index.js"),
+    'Object.defineProperty(exports, "__esModule", { value: true });\nexports.default = "dot default";\nexports.answer = 42;\nexports["un" + "detected"] = 1;\n',
+  );
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { code } = compile('import flagged, * as ns from "flagged";\nexport function f() { return [flagged, Object.keys(ns), ns.default, ns.answer, ns.undetected]; }\n', {
+    filename: join(dir, "m.ts"), moduleId: "m.ts", sourceMaps: false,
+  });
+  const info = { ...infoOf(code), url: pathToFileURL(join(dir, "m.ts")).href };
+  const exports = createRequire(join(dir, "m.ts"))("flagged") as Record<string, unknown>;
+
+  test("the default import is module.exports, __esModule or not; the namespace has the names Node listed", () => {
+    const restored = runtime.restoreModule({ ...info, foreignExports: { flagged: ["__esModule", "answer", "default"] } });
+    const [def, keys, nsDefault, answer, undetected] = (restored.read("f") as () => unknown[])();
+    expect(def).toBe(exports);
+    expect(nsDefault).toBe(exports);
+    expect(keys).toEqual(["__esModule", "answer", "default"]);
+    expect(answer).toBe(42);
+    expect(undetected).toBeUndefined();
+  });
+
+  test("without recorded names (an older snapshot): default, then the own enumerable properties", () => {
+    const restored = runtime.restoreModule(info);
+    const [def, keys] = (restored.read("f") as () => unknown[])();
+    expect(def).toBe(exports);
+    expect(keys).toEqual(["answer", "default", "undetected"]);
   });
 });

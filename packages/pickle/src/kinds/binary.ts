@@ -1,12 +1,16 @@
 // ArrayBuffer (fixed or resizable), SharedArrayBuffer (copied: sharing with other threads cannot
 // survive a snapshot), typed arrays and DataView. A view references its buffer as a value, so
-// views sharing a buffer still share one after decoding, at the same offsets. Views keep a fixed
-// length (a length-tracking view on a resizable buffer is not distinguishable from JS).
+// views sharing a buffer still share one after decoding, at the same offsets. A view of an
+// ordinary fixed-length ArrayBuffer references only the bytes it covers (ViewedBytes): unless the
+// buffer itself is in the graph, the buffer written holds the span the graph's views cover
+// (T_BUFFER_SPAN), and the views' offsets are counted from its start. Views keep a fixed length
+// (a length-tracking view on a resizable buffer is not distinguishable from JS).
 // Extra own properties on buffers and views are not written: listing them would enumerate
 // every index of a view.
+import * as util from "node:util";
 import type { Decoder } from "../decoder.js";
 import * as T from "../tags.js";
-import { description, Raw, type Description } from "./description.js";
+import { description, Raw, ViewedBytes, type Description } from "./description.js";
 
 const TYPED: Record<string, new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView> = {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -21,6 +25,7 @@ const typedLength = Object.getOwnPropertyDescriptor(TypedArrayProto, "length")!.
 const viewBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer")!.get!;
 const viewOffset = Object.getOwnPropertyDescriptor(DataView.prototype, "byteOffset")!.get!;
 const viewLength = Object.getOwnPropertyDescriptor(DataView.prototype, "byteLength")!.get!;
+const typedByteLength = Object.getOwnPropertyDescriptor(TypedArrayProto, "byteLength")!.get!;
 const abLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
 const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable")?.get;
 const abMax = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "maxByteLength")?.get;
@@ -46,14 +51,26 @@ export function describeSharedBuffer(b: SharedArrayBuffer, proto: object | null)
   return description(T.T_SHARED_BUFFER, "SharedArrayBuffer", create);
 }
 
+/** What a view's record holds for its buffer: the bytes it covers, when the buffer is an
+ * ordinary fixed-length ArrayBuffer; the buffer itself otherwise (shared, resizable, or of
+ * another prototype: written whole, as it is). */
+function bufferSlot(buffer: ArrayBufferLike, offset: number, byteLength: number): unknown {
+  if (Object.getPrototypeOf(buffer) !== ArrayBuffer.prototype || abResizable?.call(buffer) === true) return buffer;
+  return new ViewedBytes(buffer as ArrayBuffer, offset, offset + byteLength);
+}
+
 export function describeTypedArray(a: ArrayBufferView, proto: object | null): Description {
   const type = typedTag.call(a) as string;
   const def = TYPED[type]!.prototype;
-  return description(T.T_TYPED_ARRAY, type, [protoSlot(proto, def), type, typedBuffer.call(a), typedOffset.call(a), typedLength.call(a)]);
+  const offset = typedOffset.call(a) as number;
+  const buffer = bufferSlot(typedBuffer.call(a) as ArrayBufferLike, offset, typedByteLength.call(a) as number);
+  return description(T.T_TYPED_ARRAY, type, [protoSlot(proto, def), type, buffer, offset, typedLength.call(a)]);
 }
 
 export function describeDataView(v: DataView, proto: object | null): Description {
-  return description(T.T_DATAVIEW, "DataView", [protoSlot(proto, DataView.prototype), viewBuffer.call(v), viewOffset.call(v), viewLength.call(v)]);
+  const offset = viewOffset.call(v) as number;
+  const length = viewLength.call(v) as number;
+  return description(T.T_DATAVIEW, "DataView", [protoSlot(proto, DataView.prototype), bufferSlot(viewBuffer.call(v) as ArrayBufferLike, offset, length), offset, length]);
 }
 
 function bytesOf(w: unknown): Uint8Array {
@@ -94,10 +111,36 @@ export const SHARED_BUFFER_KIND = {
   },
 };
 
+/** Where the span buffers made by a decode start in their original buffers: a view's offset
+ * counts from the original's start. Keyed by the decode too, so that a buffer of an earlier
+ * decode met again (through the reference table) is taken as it is. */
+const spanBases = new WeakMap<ArrayBuffer, { dec: Decoder; generation: number; base: number }>();
+
+export const BUFFER_SPAN_KIND = {
+  create(rec: unknown[], dec: Decoder): ArrayBuffer {
+    const bytes = bytesOf(rec[0]);
+    const base = uint(rec[1]);
+    const b = new ArrayBuffer(bytes.length);
+    new Uint8Array(b).set(bytes);
+    spanBases.set(b, { dec, generation: dec.generation, base });
+    return b;
+  },
+};
+
 function bufferOf(w: unknown, dec: Decoder): ArrayBufferLike {
   const b = dec.value(w);
-  if (!(b instanceof ArrayBuffer) && !(b instanceof SharedArrayBuffer)) throw new Error("view over a non-buffer");
-  return b;
+  // By internal slot: an object forged with ArrayBuffer.prototype would be read as an iterable.
+  if (!util.types.isAnyArrayBuffer(b)) throw new Error("view over a non-buffer");
+  return b as ArrayBufferLike;
+}
+
+/** A view's offset in the buffer decoded for it (a span starts at its base). */
+function offsetIn(buffer: ArrayBufferLike, w: unknown, dec: Decoder): number {
+  const offset = uint(w);
+  const span = spanBases.get(buffer as ArrayBuffer);
+  if (span === undefined || span.dec !== dec || span.generation !== dec.generation) return offset;
+  if (offset < span.base) throw new Error("view starts before the bytes written for it");
+  return offset - span.base;
 }
 
 function uint(w: unknown): number {
@@ -110,11 +153,14 @@ export const TYPED_ARRAY_KIND = {
     const type = rec[1];
     const C = typeof type === "string" && Object.hasOwn(TYPED, type) ? TYPED[type]! : undefined;
     if (C === undefined) throw new Error("unknown typed array type");
-    return withProto(new C(bufferOf(rec[2], dec), uint(rec[3]), uint(rec[4])), rec, dec, C.prototype);
+    const buffer = bufferOf(rec[2], dec);
+    return withProto(new C(buffer, offsetIn(buffer, rec[3], dec), uint(rec[4])), rec, dec, C.prototype);
   },
 };
 
 export const DATAVIEW_KIND = {
-  create: (rec: unknown[], dec: Decoder): DataView =>
-    withProto(new DataView(bufferOf(rec[1], dec), uint(rec[2]), uint(rec[3])), rec, dec, DataView.prototype),
+  create(rec: unknown[], dec: Decoder): DataView {
+    const buffer = bufferOf(rec[1], dec);
+    return withProto(new DataView(buffer, offsetIn(buffer, rec[2], dec), uint(rec[3])), rec, dec, DataView.prototype);
+  },
 };

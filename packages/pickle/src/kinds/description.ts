@@ -26,11 +26,20 @@ export class Raw {
   constructor(readonly value: Uint8Array | string | number) {}
 }
 
+/** A create value standing for the buffer of a view (bytes start…end of it): the encoder writes
+ * only the bytes the graph's views cover, unless the buffer itself is in the graph (see
+ * buffer-spans.ts). */
+export class ViewedBytes {
+  constructor(readonly buffer: ArrayBuffer, readonly start: number, readonly end: number) {}
+}
+
 /** A list a handler makes for its description (binding items, a property list): written as a
  * dense array and decoded as one, without the checks a program's array needs (extra
  * properties, holes, integrity), since no program holds it. */
 export class HandlerList {
-  constructor(readonly items: unknown[]) {}
+  /** `label`: what error paths call items[labelAt] (the name the user wrote, e.g. "module
+   * ./pricing.ts, variable wallet"), instead of the path that led there. */
+  constructor(readonly items: unknown[], readonly label: string | null = null, readonly labelAt = -1) {}
 }
 
 export function description(tag: number, typeName: string, create: unknown[], fill: unknown[] = [], early = true): Description {

@@ -4,6 +4,9 @@
 // index, so its identity holds within a graph.
 import { WELL_KNOWN, WELL_KNOWN_NAME } from "../reference-paths.js";
 import * as T from "../tags.js";
+import { NODE_EVENTS_SYMBOL_NAMES, NODE_EVENTS_SYMBOLS } from "./events.js";
+
+const NODE_SYMBOL_PREFIX = "node:events:";
 
 export function bigintFields(v: bigint): unknown[] {
   return [v < 0n ? "-" + (-v).toString(16) : v.toString(16)];
@@ -21,7 +24,7 @@ export function decodeBigint(rec: unknown[]): bigint {
 export function symbolRecord(s: symbol): [number, unknown[]] {
   const key = Symbol.keyFor(s);
   if (key !== undefined) return [T.T_SYMBOL_FOR, [key]];
-  const wk = WELL_KNOWN_NAME.get(s);
+  const wk = WELL_KNOWN_NAME.get(s) ?? NODE_EVENTS_SYMBOL_NAMES.get(s);
   if (wk !== undefined) return [T.T_SYMBOL_WK, [wk]];
   // Symbol() and Symbol("") differ: the first has no description at all.
   return [T.T_SYMBOL, s.description === undefined ? [] : [s.description]];
@@ -34,8 +37,10 @@ export function decodeSymbol(tag: number, rec: unknown[]): symbol {
     if (typeof arg === "string") return Symbol(arg);
   } else if (typeof arg === "string") {
     if (tag === T.T_SYMBOL_FOR) return Symbol.for(arg);
-    const wk = WELL_KNOWN.get(arg);
+    const wk = WELL_KNOWN.get(arg) ?? NODE_EVENTS_SYMBOLS.get(arg);
     if (wk !== undefined) return wk;
+    // A symbol of another Node version's events module, which this one does not have.
+    if (arg.startsWith(NODE_SYMBOL_PREFIX)) return Symbol(arg.slice(NODE_SYMBOL_PREFIX.length));
   }
   throw new Error("bad symbol record");
 }

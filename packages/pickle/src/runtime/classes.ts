@@ -17,13 +17,13 @@ import { types } from "node:util";
 import { SnapshotError } from "../errors.js";
 import type { EncodeContext, ObjectHandler } from "../handlers.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto } from "./modules.js";
 
 const getPrototypeOf = Object.getPrototypeOf;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 
-/** Classes this process re-made from a snapshot: only those get the snapshot's static state (a
- * live module's class keeps its own). */
+/** Classes this process re-made from a snapshot: those get the snapshot's static state (and the
+ * classes of a module an "adopt" load writes). */
 const remade = new WeakSet<Function>();
 
 function skipInternal(key: string | symbol): boolean {
@@ -59,7 +59,8 @@ export const classHandler: ObjectHandler<Function> = {
     // every create value before it exists).
     const made = [heritage, declared, keys ?? null, scope];
     if (record === undefined || !byValue(record, ctx)) {
-      return { create: [registry.moduleId, id, ...made], fill: state, fillNames: ["static", "private static"] };
+      const imported = record === undefined ? null : importedState(record, ctx);
+      return { create: [registry.moduleId, id, ...made], fill: [...state, imported], fillNames: ["static", "private static", "module state"] };
     }
     return {
       create: [record, id, ...made],
@@ -68,7 +69,8 @@ export const classHandler: ObjectHandler<Function> = {
     };
   },
   create: ([module, id, heritage, declared, keys, scope]) => {
-    const registry = module instanceof ModuleRecord ? module.sites : liveRegistry(module as string);
+    const registry = module instanceof ModuleRecord ? genuineSites(module) : liveRegistry(module as string);
+    if (registry === undefined && module instanceof ModuleRecord) throw new SnapshotError("the snapshot needs a class of a module record that has no functions (or is not a module record)");
     const where = module instanceof ModuleRecord ? module.id : String(module);
     const factory = registry?.factories.get(id as string);
     if (factory === undefined) throw new SnapshotError(`the snapshot needs class ${String(id)}, but module ${where} is not loaded or has no such class`);
@@ -82,8 +84,9 @@ export const classHandler: ObjectHandler<Function> = {
     return cls;
   },
   fill: (cls, [statics, privates, items], ctx) => {
-    if (items !== undefined) applyItems(items as unknown[][], ctx);
-    if (!remade.has(cls)) return;
+    if (items !== undefined && items !== null) applyItems(items as unknown[][], ctx);
+    // A live module's class keeps its own static state, unless this load writes that module's.
+    if (!remade.has(cls) && !loadWritesInto(moduleOf(classOf(cls)!.registry), ctx)) return;
     applyPropList(cls, statics as unknown[]);
     if (privates !== null) classOf(cls)!.privates!.static!.set(cls, privates as unknown[]);
   },
@@ -94,8 +97,14 @@ export const prototypeHandler: ObjectHandler<object> = {
   early: true,
   claims: (value) => typeof value === "object" && classOfPrototype(value) !== undefined,
   describe: (proto) => ({ create: [classOfPrototype(proto)] }),
-  create: ([cls]) => (cls as Function).prototype as object,
+  create: ([cls]) => compiledClass(cls).prototype as object,
 };
+
+/** A class of compiled code (reading its `prototype` runs nothing), or a SnapshotError. */
+function compiledClass(cls: unknown): Function {
+  if (classOf(cls) === undefined) throw new SnapshotError("the snapshot names a class that is not a class of compiled code");
+  return cls as Function;
+}
 
 export const methodHandler: ObjectHandler<Function> = {
   kind: "spickle.method",
@@ -106,7 +115,7 @@ export const methodHandler: ObjectHandler<Function> = {
     return { create: [home, placement, key, kind] };
   },
   create: ([home, placement, key, kind]) =>
-    methodAt(home as Function, placement as MethodData["placement"], key as PropertyKey, kind as MethodData["kind"]),
+    methodAt(compiledClass(home), placement as MethodData["placement"], key as PropertyKey, kind as MethodData["kind"]),
 };
 
 /** Private fields of every class along the chain that `obj` was constructed by: [class, values]… */
@@ -150,7 +159,7 @@ export const instanceHandler: ObjectHandler<object> = {
     }
     return { create: [cls], fill: [propList(obj, skipInternal), privateState(obj, cls)], fillNames: ["properties", "private fields"] };
   },
-  create: ([cls]) => construct(cls as Function),
+  create: ([cls]) => construct(compiledClass(cls)),
   fill: (obj, [props, privates]) => {
     applyPropList(obj, props as unknown[]);
     const state = privates as unknown[];

@@ -6,16 +6,22 @@
 // other functions pull in what those reference, as the encoder reaches them.
 //
 // Loading: in "live" mode (the default) a loaded module instance with the same id and hash is used
-// as it is (its current state; nothing is written into it); otherwise, and always in "fresh" mode,
-// a new instance is rebuilt from the restore form and the snapshot's binding values are written
-// into it. `allowCode: false` refuses any snapshot that carries a module's code.
+// as it is (its current state; nothing is written into it); in "adopt" mode such an instance takes
+// the snapshot's binding values (and its classes' static state); otherwise, and always in "fresh"
+// mode, a new instance is rebuilt from the restore form and the snapshot's binding values are
+// written into it. A JSON module a by-value module imports travels as data (its namespace).
+// `allowCode: false` refuses any snapshot that carries a module's code.
 
-import { liveModule, ModuleRecord, restoreModule, type ModuleInfo, type ModuleLink } from "@spickle/runtime";
+import { liveModule, ModuleRecord, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type SiteRegistry } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
 import { HandlerList } from "../kinds/description.js";
 import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
 
-export type ModuleMode = "live" | "fresh";
+/** "live": reuse a loaded instance with the same id and hash as it is; "fresh": rebuild every
+ * instance from the snapshot; "adopt": a loaded instance with the same id and hash that can be
+ * written takes the snapshot's state (a resume that loaded the program's by-reference modules,
+ * which import it), the others are rebuilt. */
+export type ModuleMode = "live" | "fresh" | "adopt";
 
 /** Which compiled modules go by value: every one (default), a list of ids, or a predicate. */
 export type SerializableModules = boolean | readonly string[] | ((id: string) => boolean);
@@ -25,8 +31,7 @@ export interface ModuleDumpOptions {
 }
 
 export interface ModuleLoadOptions {
-  /** "live" (default): reuse a loaded instance with the same id and hash; "fresh": always
-   * rebuild module instances from the snapshot. */
+  /** "live" (default), "fresh" or "adopt" (see ModuleMode). */
   modules?: ModuleMode;
 }
 
@@ -34,6 +39,8 @@ interface DumpState {
   byValue: (id: string) => boolean;
   /** Bindings already written, per module record. */
   written: Map<ModuleRecord, Set<string>>;
+  /** Modules whose imports were followed for modules by value (see importedState). */
+  followed: Set<ModuleRecord>;
   /** Whether each module met goes by value (also the snapshot header's module table). */
   modules: Map<ModuleRecord, boolean>;
   /** The graph of the encoder this state is for (a reused encoder starts each graph afresh). */
@@ -44,7 +51,7 @@ interface DumpState {
 
 interface LoadState {
   mode: ModuleMode;
-  /** Module instances this load writes binding values into. */
+  /** Module instances this load writes binding values into (restored, or adopted). */
   fresh: Set<ModuleRecord>;
   generation: number | undefined;
 }
@@ -66,6 +73,9 @@ export interface ModuleTableEntry {
   id: string;
   hash: string;
   byValue: boolean;
+  /** The module's file URL when it was loaded from a file (a resume checks a by-reference module's
+   * source there before loading it). */
+  url: string | undefined;
 }
 
 /** Runs `fn` (one synchronous encode) with these module options; `fn` may ask, after its
@@ -76,7 +86,7 @@ export function withDumpOptions<T>(options: ModuleDumpOptions, fn: (modules: () 
   pendingDump = pending;
   const modules = (): ModuleTableEntry[] => {
     const met = pending.met;
-    return met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue }));
+    return met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue, url: r.info.url }));
   };
   try {
     return fn(modules);
@@ -99,7 +109,9 @@ export function withLoadOptions<T>(options: ModuleLoadOptions, fn: () => T): T {
 /** Gives a reused encoder its module options once, for every graph it writes (the alternative,
  * withDumpOptions around each encode, costs more than a small message's whole encode). */
 export function prepareModuleDump(ctx: EncodeContext, options: ModuleDumpOptions): void {
-  dumpStates.set(ctx, { byValue: predicate(options.serializableModules), written: new Map(), modules: new Map(), generation: ctx.generation, prepared: true });
+  dumpStates.set(ctx, {
+    byValue: predicate(options.serializableModules), written: new Map(), followed: new Set(), modules: new Map(), generation: ctx.generation, prepared: true,
+  });
 }
 
 function predicate(option: SerializableModules | undefined): (id: string) => boolean {
@@ -115,11 +127,12 @@ function dumpState(ctx: EncodeContext): DumpState {
   if (s === undefined || (s.generation !== ctx.generation && !s.prepared)) {
     const pending = pendingDump;
     const modules = pending === undefined ? new Map<ModuleRecord, boolean>() : (pending.met ??= new Map());
-    s = { byValue: predicate(pending?.options.serializableModules), written: new Map(), modules, generation: ctx.generation, prepared: false };
+    s = { byValue: predicate(pending?.options.serializableModules), written: new Map(), followed: new Set(), modules, generation: ctx.generation, prepared: false };
     dumpStates.set(ctx, s);
   } else if (s.generation !== ctx.generation) {
     s.generation = ctx.generation;
     if (s.written.size > 0) s.written.clear();
+    if (s.followed.size > 0) s.followed.clear();
   }
   return s;
 }
@@ -147,7 +160,8 @@ export function byValue(record: ModuleRecord, ctx: EncodeContext): boolean {
 }
 
 /** Binding-write items: ["b", record, name, value] | ["u", record, name] (uninitialized) |
- * ["l", record, specifier, link]; each written as a HandlerList (no program holds it). */
+ * ["l", record, specifier, link] | ["v", record, specifier, JSON module namespace]; each written
+ * as a HandlerList (no program holds it). */
 type Item = unknown[];
 
 /** The module-level state a function of `record`'s site `siteId` needs, not yet written. */
@@ -165,7 +179,12 @@ export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeCo
     if (imp !== undefined) {
       const [spec, imported] = imp;
       const link = r.resolve(spec);
-      if (link === undefined) continue; // a package or builtin: required on restore
+      if (link === undefined) {
+        // A JSON module travels as data; a package or builtin is required on restore.
+        const json = r.jsonNamespace(spec);
+        if (json !== undefined) items.push(new HandlerList(["v", r, spec, json]));
+        continue;
+      }
       const dep = typeof link === "string" ? liveModule(link) : link;
       if (dep === undefined) continue;
       const depByValue = byValue(dep, ctx);
@@ -187,10 +206,54 @@ export function bindingItems(record: ModuleRecord, siteId: string, ctx: EncodeCo
       queue.push(at);
       continue;
     }
-    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)]));
+    if (r.initialized(name)) items.push(new HandlerList(["b", r, name, r.read(name)], `module ${moduleName(r.id)}, variable ${name}`, 3));
     else items.push(new HandlerList(["u", r, name]));
   }
   return new HandlerList(items);
+}
+
+/** The state of the modules by value that `record`, a module used by reference, imports (directly
+ * or through other modules by reference), not yet written: every initialized top-level variable
+ * of each. The by-reference module's code is not in the snapshot, so which of their bindings it
+ * reads is not known; a resume that loads it gives those modules this state ("adopt"), so the
+ * program sees one instance of each, with the state it had. Null when there is none. */
+export function importedState(record: ModuleRecord, ctx: EncodeContext): HandlerList | null {
+  const s = dumpState(ctx);
+  if (s.followed.has(record)) return null;
+  const items: HandlerList[] = [];
+  const queue = [record];
+  s.followed.add(record);
+  while (queue.length > 0) {
+    const r = queue.shift()!;
+    for (const spec of importedSpecifiers(r)) {
+      const link = r.resolve(spec);
+      const dep = typeof link === "string" ? liveModule(link) : link;
+      if (dep === undefined || s.followed.has(dep)) continue;
+      s.followed.add(dep);
+      queue.push(dep);
+      if (!byValue(dep, ctx)) continue;
+      let written = s.written.get(dep);
+      if (written === undefined) s.written.set(dep, (written = new Set()));
+      for (const name of Object.keys(dep.info.vars)) {
+        if (written.has(name)) continue;
+        written.add(name);
+        items.push(new HandlerList(dep.initialized(name) ? ["b", dep, name, dep.read(name)] : ["u", dep, name]));
+      }
+    }
+  }
+  return items.length === 0 ? null : new HandlerList(items);
+}
+
+function importedSpecifiers(record: ModuleRecord): Set<string> {
+  const specs = new Set<string>(record.info.stars);
+  for (const [spec] of Object.values(record.info.imports)) specs.add(spec);
+  for (const e of Object.values(record.info.exports)) if (Array.isArray(e)) specs.add(e[0]);
+  return specs;
+}
+
+/** A module id (its path in the project) as an import would name it. */
+function moduleName(id: string): string {
+  return id.startsWith(".") || id.startsWith("/") || /^[a-z][\w+.-]*:/i.test(id) ? id : `./${id}`;
 }
 
 function linkChain(from: ModuleRecord, name: string, items: HandlerList[], ctx: EncodeContext): void {
@@ -220,6 +283,15 @@ function linkChain(from: ModuleRecord, name: string, items: HandlerList[], ctx: 
   }
 }
 
+/** The function registry of a module record this process made (loaded or restored); undefined
+ * when it has no functions, or for an object forged with ModuleRecord.prototype (whose
+ * accessors this never reads). */
+export function genuineSites(record: ModuleRecord): SiteRegistry | undefined {
+  const d = Object.getOwnPropertyDescriptor(record, "sites");
+  const sites = d !== undefined && "value" in d ? (d.value as unknown) : undefined;
+  return typeof sites === "object" && sites !== null && moduleOf(sites as SiteRegistry) === record ? (sites as SiteRegistry) : undefined;
+}
+
 /** Makes the binding writes of the load running with `ctx` go into `record`, a restored instance
  * the caller keeps across loads (a remote connection's per-connection module instances). */
 export function adoptModuleInstance(record: ModuleRecord, ctx: DecodeContext): void {
@@ -235,7 +307,15 @@ export function applyItems(items: Item[], ctx: DecodeContext): void {
     if (!s.fresh.has(r)) continue;
     if (item[0] === "b") r.write(item[2] as string, item[3]);
     else if (item[0] === "l") r.links.set(item[2] as string, item[3] as ModuleLink);
+    else if (item[0] === "v" && r.restored) r.carried.set(item[2] as string, item[3] as Record<string, unknown>);
   }
+}
+
+/** Whether the load running with `ctx` writes the snapshot's state into `record` (a restored
+ * instance, or a loaded one it adopted): then its classes and functions take the snapshot's
+ * static state and properties too. */
+export function loadWritesInto(record: ModuleRecord | undefined, ctx: DecodeContext): boolean {
+  return record !== undefined && loadState(ctx).fresh.has(record);
 }
 
 export const moduleHandler: ObjectHandler<ModuleRecord> = {
@@ -245,7 +325,7 @@ export const moduleHandler: ObjectHandler<ModuleRecord> = {
     if (record.info.code === null) {
       ctx.fail("module", record.info.restoreError ?? `module ${record.id} has no restore form`);
     }
-    return { create: [record.info] };
+    return { create: [record.writtenInfo()] };
   },
   create: ([info], ctx) => {
     const i = info as ModuleInfo;
@@ -256,6 +336,14 @@ export const moduleHandler: ObjectHandler<ModuleRecord> = {
     if (s.mode === "live") {
       const live = liveModule(i.id, i.hash);
       if (live !== undefined) return live;
+    } else if (s.mode === "adopt") {
+      const live = liveModule(i.id, i.hash);
+      if (live !== undefined) {
+        // A second, restored instance would split the program's state silently.
+        if (!live.writable()) throw new SnapshotError(`module ${i.id} is loaded by the program but cannot take the snapshot's state (it assigns to a top-level const)`);
+        s.fresh.add(live);
+        return live;
+      }
     }
     const record = restoreModule(i);
     s.fresh.add(record);

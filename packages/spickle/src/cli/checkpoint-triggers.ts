@@ -60,7 +60,7 @@ async function attempt(scheduler: Scheduler, file: string, options: CheckpointOp
     return { kind: "failed", reason: reasonOf(error) };
   }
   try {
-    writeCheckpointFile(file, bytes, options);
+    await writeCheckpointFile(file, bytes, options);
   } catch (error) {
     return { kind: "failed", reason: reasonOf(error), intact: true };
   }

@@ -75,7 +75,7 @@ const GENERATOR_BODY_FRAME = /at ((?:[\w$]+\.)?)_([\w$]+?)\$body\d* \(/;
 
 /** A failed program's error as printed on stderr. */
 export function formatProgramError(error: unknown): string {
-  if (isCompileError(error)) return error.message.trimEnd();
+  if (isCompileError(error)) return `SyntaxError: ${error.message.trimEnd()}`;
   if (!(error instanceof Error)) return `Uncaught ${inspect(error)}`;
   let text = userStack(error);
   let cause: unknown = (error as { cause?: unknown }).cause;

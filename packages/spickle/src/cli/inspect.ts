@@ -3,142 +3,36 @@
 // tasklets with their stacks and what each waits on, and what takes the space — after the whole
 // file verified (a damaged file is exit 2, never a partial listing). `--json` gives the same.
 //
-// The stacks come from the header (a checkpoint writes them, see ../stacks.ts); the object counts
-// from reading the body's bytes (./snapshot-contents.ts). Nothing of the snapshot is decoded into
-// objects, so none of its code runs.
+// What the snapshot holds comes from @spickle/pickle's snapshotContents (the stacks from the
+// header a checkpoint writes, see ../stacks.ts; the objects from reading the body's bytes).
+// Nothing of the snapshot is decoded into objects, so none of its code runs. Only a regular file
+// is read, and only the bytes its frame declares (./snapshot-file.ts).
 
-import { relative, sep } from "node:path";
-import { decodeSnapshot, FORMAT_VERSION } from "@spickle/pickle";
-import type { FrameSummary, TaskletState, TaskletSummary } from "../stacks.js";
+import { relative, resolve, sep } from "node:path";
+import { FORMAT_VERSION, SnapshotError } from "@spickle/pickle";
+import {
+  KNOWN_HEADER_FIELDS, snapshotContents, type FrameSummary, type SnapshotContents, type TaskletSummary, type TypeStats,
+} from "@spickle/pickle/contents";
 import { bytesText } from "./progress.js";
-import { bodyContents, type TypeStats } from "./snapshot-contents.js";
-import { readSnapshotFile, type SnapshotFile } from "./snapshot-file.js";
+import { fileProblem, readSnapshotBytes } from "./snapshot-file.js";
 
-export interface SnapshotReport {
+export interface SnapshotReport extends SnapshotContents {
   file: string;
   path: string;
-  kind: string;
-  size: number;
-  headerSize: number;
-  bodySize: number;
-  formatVersion: number;
-  signed: boolean;
-  /** true: checked against SPICKLE_KEY; false: signed but no key to check it with; null: unsigned. */
-  signatureVerified: boolean | null;
-  created: string | null;
-  spickleVersion: string | null;
-  nodeVersion: string | null;
-  entry: string | null;
-  tasklets: number | null;
-  pausedIn: string | null;
-  /** Modules the snapshot refers to (null: the header has no module table). */
-  modules: ModuleEntry[] | null;
-  /** Live tasklets with their stacks, innermost frame first (null: the header has none). */
-  stacks: TaskletSummary[] | null;
-  /** Live tasklets the header does not list. */
-  unlistedTasklets: number;
-  /** What the body holds, by type, largest total first (null: a body format this spickle does
-   * not read). */
-  objects: TypeStats[] | null;
-  /** The whole header, as stored. */
-  header: Record<string, unknown>;
 }
 
-const KNOWN = new Set(["kind", "created", "spickle", "node", "entry", "tasklets", "caller", "modules", "stacks"]);
+export type { ModuleEntry } from "@spickle/pickle/contents";
 
-export interface ModuleEntry {
-  id: string;
-  hash: string;
-  byValue: boolean;
-  /** Bytes its code, source map and tables take in the snapshot (null: by reference). */
-  codeSize: number | null;
-}
-
-/** The header's module table (`[id, hash, byValue]` rows), or null when absent or unknown. */
-function modulesOf(value: unknown, sizes: Record<string, number>): ModuleEntry[] | null {
-  if (!Array.isArray(value)) return null;
-  const out: ModuleEntry[] = [];
-  for (const row of value) {
-    if (!Array.isArray(row) || typeof row[0] !== "string") return null;
-    const id = row[0];
-    out.push({ id, hash: typeof row[1] === "string" ? row[1] : "", byValue: row[2] === true, codeSize: Object.hasOwn(sizes, id) ? sizes[id]! : null });
+/** The report on the snapshot `bytes` read from `file`; a bad snapshot is a one-line UsageError. */
+export function snapshotReport(file: string, bytes: Uint8Array): SnapshotReport {
+  let contents: SnapshotContents;
+  try {
+    contents = snapshotContents(bytes);
+  } catch (error) {
+    if (error instanceof SnapshotError) throw fileProblem(file, error.message.split("\n")[0]!);
+    throw error;
   }
-  return out;
-}
-
-function str(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-const STATES = new Set<TaskletState>(["current", "runnable", "receiving", "sending", "lock", "sleeping", "io"]);
-
-function frameOf(value: unknown): FrameSummary | null {
-  if (typeof value !== "object" || value === null || typeof (value as FrameSummary).fn !== "string") return null;
-  const f = value as Record<string, unknown>;
-  const frame: FrameSummary = { fn: f.fn as string };
-  if (typeof f.module === "string") frame.module = f.module;
-  if (typeof f.file === "string" && num(f.line) !== undefined) {
-    frame.file = f.file;
-    frame.line = num(f.line);
-    frame.column = num(f.column);
-    frame.source = str(f.source) ?? undefined;
-  }
-  return frame;
-}
-
-function taskletOf(value: unknown): TaskletSummary | null {
-  if (typeof value !== "object" || value === null) return null;
-  const t = value as Record<string, unknown>;
-  const id = num(t.id);
-  if (id === undefined || typeof t.name !== "string" || !STATES.has(t.state as TaskletState) || !Array.isArray(t.frames)) return null;
-  const summary: TaskletSummary = { id, name: t.name, state: t.state as TaskletState, frames: t.frames.map(frameOf).filter((f) => f !== null) };
-  if (num(t.on) !== undefined) summary.on = num(t.on);
-  if (num(t.sleepMs) !== undefined) summary.sleepMs = num(t.sleepMs);
-  if (num(t.moreFrames) !== undefined) summary.moreFrames = num(t.moreFrames);
-  return summary;
-}
-
-/** The header's tasklet stacks (written by checkpoints), checked field by field. */
-function stacksOf(value: unknown): { stacks: TaskletSummary[] | null; unlisted: number } {
-  const v = value as { list?: unknown; more?: unknown } | null | undefined;
-  if (typeof v !== "object" || v === null || !Array.isArray(v.list)) return { stacks: null, unlisted: 0 };
-  return { stacks: v.list.map(taskletOf).filter((t) => t !== null), unlisted: num(v.more) ?? 0 };
-}
-
-export function snapshotReport(snapshot: SnapshotFile): SnapshotReport {
-  const { bytes, header } = snapshot;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const signed = (bytes[6]! & 1) === 1;
-  const keySet = (process.env.SPICKLE_KEY ?? "") !== "";
-  const { body } = decodeSnapshot(bytes);
-  const contents = bodyContents(body);
-  const { stacks, unlisted } = stacksOf(header.stacks);
-  return {
-    file: snapshot.file,
-    path: snapshot.path,
-    kind: str(header.kind) ?? "value",
-    size: bytes.length,
-    headerSize: view.getUint32(8),
-    bodySize: body.length,
-    formatVersion: view.getUint16(4),
-    signed,
-    signatureVerified: signed ? keySet : null,
-    created: str(header.created),
-    spickleVersion: str(header.spickle),
-    nodeVersion: str(header.node),
-    entry: str(header.entry),
-    tasklets: typeof header.tasklets === "number" ? header.tasklets : null,
-    pausedIn: str(header.caller),
-    modules: modulesOf(header.modules, contents?.moduleBytes ?? {}),
-    stacks,
-    unlistedTasklets: unlisted,
-    objects: contents?.types ?? null,
-    header,
-  };
+  return { file, path: resolve(file), ...contents };
 }
 
 function ago(created: string, now: Date): string {
@@ -162,7 +56,13 @@ function jsonSafe(_key: string, value: unknown): unknown {
 }
 
 function oneLine(value: unknown, width: number): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value, jsonSafe) ?? String(value);
+  let text: string;
+  try {
+    text = typeof value === "string" ? value : JSON.stringify(value, jsonSafe) ?? String(value);
+  } catch {
+    // Nested deeper than JSON.stringify goes.
+    text = Array.isArray(value) ? "[…]" : "{…}";
+  }
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
@@ -193,9 +93,9 @@ export function formatReport(r: SnapshotReport, now = new Date()): string {
     const byValue = r.modules.filter((m) => m.byValue).length;
     rows.push(["Modules", `${r.modules.length} (${byValue} by value, ${r.modules.length - byValue} by reference)`]);
   } else if (r.header.modules !== undefined) rows.push(["modules", oneLine(r.header.modules, 100)]);
-  const extra = Object.keys(r.header).filter((k) => !KNOWN.has(k)).sort();
+  const extra = Object.keys(r.header).filter((k) => !KNOWN_HEADER_FIELDS.has(k)).sort();
   for (const key of extra) rows.push([key, oneLine(r.header[key], 100)]);
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  const width = widest(rows.map(([k]) => k), 0) + 2;
   let out = `${r.kind === "checkpoint" ? "Checkpoint" : "Snapshot"} ${r.path}\n`;
   for (const [k, v] of rows) out += `  ${`${k}:`.padEnd(width)}${v}\n`;
   if (r.modules !== null && r.modules.length > 0) {
@@ -210,9 +110,17 @@ export function formatReport(r: SnapshotReport, now = new Date()): string {
   return out;
 }
 
+/** The longest length among `cells`, at least `least` (a loop: a header may hold more rows than a
+ * call takes arguments). */
+function widest(cells: string[], least: number): number {
+  let max = least;
+  for (const cell of cells) if (cell.length > max) max = cell.length;
+  return max;
+}
+
 /** Columns padded to their widest cell (right-aligned where `right`), two spaces apart. */
 function table(head: string[], rows: string[][], right: boolean[]): string {
-  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((row) => row[i]!.length))));
+  const widths = head.map((h, i) => Math.min(60, widest(rows.map((row) => row[i]!), h.length)));
   const line = (cells: string[]) =>
     `  ${cells.map((cell, i) => (i === cells.length - 1 && !right[i] ? cell : right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ")}`.trimEnd();
   return `${[head, ...rows].map(line).join("\n")}\n`;
@@ -293,6 +201,6 @@ export function formatReportJson(r: SnapshotReport): string {
 }
 
 export function inspectSnapshot(file: string, options: { json?: boolean }): string {
-  const report = snapshotReport(readSnapshotFile(file));
+  const report = snapshotReport(file, readSnapshotBytes(file));
   return options.json ? formatReportJson(report) : formatReport(report);
 }

@@ -7,6 +7,7 @@ import { EXIT_OK, EXIT_USAGE } from "./errors.js";
 import type { CheckpointCliOptions } from "./checkpoint-options.js";
 import { collect, parseDuration, parseKeep } from "./options.js";
 import { addWorkerCommand } from "./worker.js";
+import { addQueueCommand } from "./queue.js";
 
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
@@ -52,9 +53,20 @@ function maxSlice(): Option {
 function serializableModules(): Option {
   return new Option(
     "--serializable-modules <globs>",
-    "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference (repeatable)",
+    "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference; !glob excludes (repeatable)",
   ).argParser(collect);
 }
+
+/** The environment variables spickle reads (`spickle --help`). */
+const ENVIRONMENT = `
+Environment:
+  SPICKLE_KEY           HMAC key: checkpoints are signed with it, and resume, inspect and
+                        workers refuse snapshots and peers without a valid signature
+  SPICKLE_CACHE_DIR     where compiled modules are cached (default: <project>/node_modules/.cache/spickle,
+                        else $XDG_CACHE_HOME/spickle, else ~/.cache/spickle)
+  XDG_CACHE_HOME        see SPICKLE_CACHE_DIR
+  SPICKLE_DEBUG_LOADER  1: the loader says on stderr what it compiles, caches and resolves
+`;
 
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
@@ -82,7 +94,12 @@ export const commandActions: CommandActions = {
   },
 };
 
-export function buildProgram(extras: Extras, actions: CommandActions = commandActions): Command {
+/** The exit code a command chose (commands that end well but not with 0 set it). */
+export interface ExitCode {
+  code: number;
+}
+
+export function buildProgram(extras: Extras, actions: CommandActions = commandActions, exit: ExitCode = { code: EXIT_OK }): Command {
   const program = new Command("spickle")
     .description("Run TypeScript programs that can be checkpointed, and resume them later, anywhere.")
     .version(`spickle ${VERSION} (snapshot format ${extras.formatVersion ?? "?"}, node ${process.version})`, "-V, --version", "print the version")
@@ -98,7 +115,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
         "$ spickle run --checkpoint-file job.ckpt job.ts 1000   # run; cp.checkpoint() writes job.ckpt",
         "$ spickle resume job.ckpt                              # later: continue from the last checkpoint",
         "$ spickle inspect job.ckpt                             # what is in it",
-      ]),
+      ]) + ENVIRONMENT,
     );
 
   program
@@ -163,6 +180,9 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .action((file: string, options: { json?: boolean }) => actions.inspect(file, options));
 
   addWorkerCommand(program, examples, extras.maxMessageDefault);
+  addQueueCommand(program, examples, (code) => {
+    exit.code = code;
+  });
 
   return program;
 }
@@ -170,10 +190,11 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
 /** Parses and runs the command line; commander's own errors (usage, help, version) are exit
  * codes, the commands' errors are thrown. */
 export async function parseCommandLine(argv: string[]): Promise<number> {
-  const program = buildProgram(await loadExtras(argv));
+  const exit: ExitCode = { code: EXIT_OK };
+  const program = buildProgram(await loadExtras(argv), commandActions, exit);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return EXIT_OK;
+    return exit.code;
   } catch (error) {
     // commander printed its message (or the help / version) already.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;

@@ -53,14 +53,27 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
     throw fileProblem(file, `its program finished${typeof header.finished === "string" ? ` (${header.finished.slice(0, 40)})` : ""}; nothing to resume (--force runs its end again)`);
   }
   const entry = typeof header.entry === "string" ? header.entry : undefined;
+  const script = typeof header.script === "string" ? header.script : entry;
   const policy = checkpointPolicy(options, checkpointFile, entry, { resumedFrom: source, leases });
+  if (script !== entry) policy.options.header = { ...policy.options.header, script };
+  // The program sees the argv of `node <script> [args...]`: its script as recorded, this resume's arguments.
+  process.argv = [process.argv[0]!, script ?? snapshot.path, ...args];
   if (!carriesAllItsCode(header) && entry !== undefined) {
     if (!(statSync(entry, { throwIfNoEntry: false })?.isFile() ?? false)) {
       throw fileProblem(file, `its program ${entry} is missing (this snapshot names some of its modules by reference and needs its source to resume)`);
     }
+    const { changedLoadedModule, changedSource, moduleRows } = await import("./module-sources.js");
+    const rows = moduleRows(header);
+    const changed = changedSource(rows);
+    if (changed !== undefined) throw fileProblem(file, `cannot resume: ${changed}`);
     const { importEntry } = await import("./run.js");
     await importEntry(entry);
+    const changedLoaded = changedLoadedModule(rows);
+    if (changedLoaded !== undefined) throw fileProblem(file, `cannot resume: ${changedLoaded}`);
   }
+  // The modules the entry loaded are the program's: those the snapshot carries by value take
+  // its state, so the by-reference modules that import them see it too.
+  policy.options.modules = "adopt";
   let running: Promise<unknown>;
   try {
     running = resumeCheckpointWith(policy.options, snapshot.bytes, ...args);

@@ -11,11 +11,17 @@ import { realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isCompiledGeneratorFunction } from "@spickle/runtime";
-import type { CheckpointableMain } from "../checkpoint.js";
+import type { CheckpointableMain, CheckpointOptions } from "../checkpoint.js";
 import { linkedStart } from "../loader/linked.js";
 import { registerLoader } from "../loader/register-loader.js";
 import { clip, ProgramError, UsageError } from "./errors.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+
+/** Records the script's path as given (`argv[1]` after a resume) when it is not the real path
+ * the header's `entry` holds (a symlink). */
+export function recordScriptPath(options: CheckpointOptions, entry: string, script: string): void {
+  if (script !== entry) options.header = { ...options.header, script };
+}
 
 function isGeneratorFunction(fn: unknown): boolean {
   return typeof fn === "function" && fn.constructor?.name === "GeneratorFunction";
@@ -54,10 +60,12 @@ export async function runScript(script: string, args: string[], options: Checkpo
   const entry = realpathSync(given);
   const checkpointFile = options.checkpointFile === undefined ? undefined : resolve(options.checkpointFile);
   checkCheckpointUsage(options, checkpointFile);
+  // What `node <script> a b` gives the script: argv[1] its absolute path, then its arguments.
+  process.argv = [process.argv[0]!, given, ...args];
   const module = await importEntry(entry);
   const main = module.default;
   if (isCompiledGeneratorFunction(main)) {
-    await runCheckpointableMain(main as CheckpointableMain<string[], unknown>, args, options, checkpointFile, entry);
+    await runCheckpointableMain(main as CheckpointableMain<string[], unknown>, args, options, checkpointFile, entry, given);
   } else if (isGeneratorFunction(main)) {
     throw new UsageError(`spickle: ${clip(script)}: its default export is a generator function that was not compiled by spickle (is it under node_modules?)`);
   } else if (typeof main === "function") {
@@ -75,8 +83,10 @@ async function runCheckpointableMain(
   options: CheckpointCliOptions,
   checkpointFile: string | undefined,
   entry: string,
+  script: string,
 ): Promise<void> {
   const [{ runCheckpointable }, { awaitProgram, checkpointPolicy }] = await Promise.all([import("../checkpoint.js"), import("./checkpoint-policy.js")]);
   const policy = checkpointPolicy(options, checkpointFile, entry);
+  recordScriptPath(policy.options, entry, script);
   await awaitProgram(runCheckpointable(main, policy.options, ...args), policy);
 }

@@ -1,10 +1,10 @@
 // Reading a snapshot file for `resume` and `inspect`: everything (length, checksum, the signature
 // when SPICKLE_KEY is set, the format version) is verified before anything is shown or decoded;
-// any problem is a UsageError of one line naming the file.
+// any problem is a UsageError of one line naming the file. Only a regular file is read, and only
+// the bytes its frame declares (readFrameFile).
 
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { readSnapshotHeader, SnapshotError } from "@spickle/pickle";
+import { readFrameFile, readSnapshotHeader, SnapshotError } from "@spickle/pickle";
 import { clip, MAX_ECHO, UsageError } from "./errors.js";
 
 export interface SnapshotFile {
@@ -38,15 +38,21 @@ export function fileProblem(file: string, problem: string): UsageError {
   return new UsageError(`spickle: ${clip(file)}: ${clip(line, 2 * MAX_ECHO)}`);
 }
 
+/** The bytes of a snapshot file, read with bounded effort (not yet verified: see readFrameFile);
+ * throws a one-line UsageError for any problem. */
+export function readSnapshotBytes(file: string): Uint8Array {
+  try {
+    return readFrameFile(resolve(file));
+  } catch (error) {
+    if (error instanceof SnapshotError) throw fileProblem(file, error.message.split("\n")[0]!);
+    throw fileProblem(file, readProblem(error));
+  }
+}
+
 /** Reads and verifies a snapshot file; throws a one-line UsageError for any problem. */
 export function readSnapshotFile(file: string): SnapshotFile {
   const path = resolve(file);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw fileProblem(file, readProblem(error));
-  }
+  const bytes = readSnapshotBytes(file);
   let header: Record<string, unknown>;
   try {
     header = readSnapshotHeader(bytes);

@@ -1,5 +1,5 @@
-// A compile error as the user should see it: one message, `file:line:column: reason`, then the
-// code frame, and no loader-thread stack. The error crosses from the hooks thread to the main
+// A compile error as the user should see it, as Node and tsc report invalid code: one message,
+// `SyntaxError: reason (file:line:column)`, then the code frame, and no loader-thread stack. The error crosses from the hooks thread to the main
 // thread by structured clone, which keeps only standard error classes, so it is a SyntaxError
 // marked by `code === "ERR_SPICKLE_COMPILE"`; its details are non-enumerable own properties (so
 // Node's uncaught-error printer shows the message alone).
@@ -74,14 +74,15 @@ export function compileErrorDetails(error: unknown, filename: string): CompileEr
   return { filename: file, line, column, reason: reason === "" ? "compile error" : reason, codeFrame };
 }
 
+/** The message of a compile error: `reason (file:line:column)` and the code frame. */
 export function formatCompileError(details: CompileErrorDetails): string {
   const where =
     details.line === undefined
       ? details.filename
       : `${details.filename}:${details.line}${details.column === undefined ? "" : `:${details.column}`}`;
   return details.codeFrame === undefined
-    ? `${where}: ${details.reason}`
-    : `${where}: ${details.reason}\n\n${details.codeFrame}\n`;
+    ? `${details.reason} (${where})`
+    : `${details.reason} (${where})\n\n${details.codeFrame}\n`;
 }
 
 /** The error the loader throws for a module that does not compile. */
@@ -97,6 +98,8 @@ export function makeCompileError(details: CompileErrorDetails): SyntaxError {
   hidden("line", details.line);
   hidden("column", details.column);
   hidden("codeFrame", details.codeFrame);
+  // Babel's form of the position: 1-based line, 0-based column.
+  hidden("loc", details.line === undefined ? undefined : { line: details.line, column: (details.column ?? 1) - 1 });
   return error;
 }
 

@@ -84,7 +84,18 @@ function liftBody(call: NodePath<t.CallExpression>, bodies: BodyRegistry, infos:
       if (member === undefined) return;
       if (path.parentPath.isMemberExpression({ property: path.node }) && !(path.parent as t.MemberExpression).computed) return;
       if (path.parentPath.isObjectProperty({ key: path.node }) && !(path.parent as t.ObjectProperty).computed) return;
-      path.replaceWith(t.memberExpression(t.cloneNode(L), t.identifier(member)));
+      path.replaceWith(unqualifiedCallee(path, t.memberExpression(t.cloneNode(L), t.identifier(member))));
+    },
+  });
+  // A value received from `yield` (the context's `v`) called as is: `(yield f)()` calls `f` with
+  // `this` undefined, not the frame.
+  const context = machine.params[0];
+  machinePath.traverse({
+    MemberExpression(path) {
+      const { object, property, computed } = path.node;
+      if (!t.isIdentifier(object) || !t.isIdentifier(context, { name: object.name })) return;
+      if (computed || !t.isIdentifier(property) || PROTOCOL_METHODS.has(property.name)) return;
+      if (isCallee(path)) path.replaceWith(t.sequenceExpression([t.numericLiteral(0), path.node]));
     },
   });
 
@@ -92,6 +103,22 @@ function liftBody(call: NodePath<t.CallExpression>, bodies: BodyRegistry, infos:
   vehicle.node.body = machine.body;
   vehicle.node.generator = false;
   infos.set(name!, { members: [...members], tries: t.isArrayExpression(tries) ? tries : null });
+}
+
+/** Methods of the frame that regenerator's code calls on it (the rest are data fields). */
+const PROTOCOL_METHODS = new Set(["a", "f", "d"]);
+
+/** Whether `path` is the function of a call or tagged template (so its base becomes `this`). */
+function isCallee(path: NodePath): boolean {
+  const parent = path.parent;
+  if ((t.isCallExpression(parent) || t.isOptionalCallExpression(parent)) && parent.callee === path.node) return true;
+  return t.isTaggedTemplateExpression(parent) && parent.tag === path.node;
+}
+
+/** `replacement` for the identifier at `path`, as `(0, L.temp)` where the identifier is called:
+ * a temporary holding a function is called with `this` undefined, as the original expression. */
+function unqualifiedCallee(path: NodePath, replacement: t.MemberExpression): t.Expression {
+  return isCallee(path) ? t.sequenceExpression([t.numericLiteral(0), replacement]) : replacement;
 }
 
 /** The vehicle's `var` declarations: regenerator's temporaries. */

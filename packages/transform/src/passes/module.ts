@@ -94,6 +94,8 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
   const exports: Record<string, string | [string, string]> = {};
   const stars: string[] = [];
   const runtimeLocals = new Set<string>();
+  // Declarations of `const`s the program assigns to (a TypeError natively): they stay `const`.
+  const fixedConsts = new Set<t.Node>();
   for (const [name, binding] of Object.entries(program.scope.bindings)) {
     if (binding.kind === "module") {
       const decl = binding.path.parentPath!.node as t.ImportDeclaration;
@@ -115,6 +117,7 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
       functions.push(name);
     } else if (binding.kind === "let" || binding.kind === "const" || binding.kind === "var") {
       vars[name] = binding.kind;
+      if (binding.kind === "const" && binding.constantViolations.length > 0) fixedConsts.add(binding.path.parent);
     } else if (binding.kind === "local") {
       // a class expression's own name: not a module binding
     } else {
@@ -216,10 +219,21 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
     refs,
   };
 
-  // 6. The ESM form registers at its top.
-  const accessors = [...Object.keys(vars), ...functions].sort().map((name) =>
-    t.objectMethod("get", t.identifier(name), [], t.blockStatement([t.returnStatement(t.identifier(name))])),
-  );
+  // 6. The ESM form registers at its top. Its accessors can also write each binding (a resume
+  // that loaded this module gives it the snapshot's state): top-level `const`s become `let`s
+  // here — nothing in the program assigns them, so nothing can tell.
+  for (const s of body) {
+    const decl = t.isExportNamedDeclaration(s) ? s.declaration : s;
+    if (t.isVariableDeclaration(decl) && decl.kind === "const" && !fixedConsts.has(decl)) decl.kind = "let";
+  }
+  const value = program.scope.generateUid("value");
+  const accessors = [...Object.keys(vars), ...functions].sort().flatMap((name) => {
+    const get = t.objectMethod("get", t.identifier(name), [], t.blockStatement([t.returnStatement(t.identifier(name))]));
+    if (vars[name] === "const" && isFixed(program, name, fixedConsts)) return [get];
+    const assign = t.expressionStatement(t.assignmentExpression("=", t.identifier(name), t.identifier(value)));
+    return [get, t.objectMethod("set", t.identifier(name), [t.identifier(value)], t.blockStatement([assign]))];
+  });
+  const namespaces = nativeNamespaces(program, options.runtimeSpecifier);
   const rt = (name: string) => t.memberExpression(t.identifier(runtimeName), t.identifier(name));
   let sites: t.Expression = t.nullLiteral();
   let at = 0;
@@ -232,13 +246,64 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
     sites = t.cloneNode(sitesId);
     at = registerIndex + 1;
   }
-  const register = t.expressionStatement(
-    t.callExpression(rt("registerModule"), [infoLiteral(info), t.objectExpression(accessors), sites, t.metaProperty(t.identifier("import"), t.identifier("meta"))]),
-  );
+  const args: t.Expression[] = [infoLiteral(info), t.objectExpression(accessors), sites, t.metaProperty(t.identifier("import"), t.identifier("meta"))];
+  if (namespaces !== null) args.push(namespaces);
+  const register = t.expressionStatement(t.callExpression(rt("registerModule"), args));
   body.splice(at, 0, register);
   if (!body.some((s) => t.isImportDeclaration(s) && s.specifiers.some((sp) => t.isImportNamespaceSpecifier(sp) && sp.local.name === runtimeName))) {
     body.unshift(t.importDeclaration([t.importNamespaceSpecifier(t.identifier(runtimeName))], t.stringLiteral(options.runtimeSpecifier)));
   }
+}
+
+function isFixed(program: NodePath<t.Program>, name: string, fixedConsts: Set<t.Node>): boolean {
+  const binding = program.scope.getBinding(name);
+  return binding !== undefined && fixedConsts.has(binding.path.parent);
+}
+
+function isPathLike(specifier: string): boolean {
+  return specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/") || specifier.startsWith("file:");
+}
+
+function isJson(specifier: string, attributes: t.ImportAttribute[] | null | undefined): boolean {
+  const type = attributes?.find((a) => (t.isIdentifier(a.key) ? a.key.name : a.key.value) === "type");
+  return type?.value.value === "json" || /\.json$/i.test(specifier);
+}
+
+/** The namespaces a restored instance needs facts about, as `{ get "<specifier>"() { return ns; } }`
+ * (null: none): packages and builtins imported as a namespace or re-exported with `export *`
+ * (their export names, as Node made them), and JSON modules (their data). A specifier with no
+ * namespace import gets one at the end of the module: it is imported already, so the order in
+ * which modules evaluate stays the same. */
+function nativeNamespaces(program: NodePath<t.Program>, runtimeSpecifier: string): t.ObjectExpression | null {
+  const body = program.node.body;
+  const locals = new Map<string, string>();
+  const wanted = new Map<string, t.ImportAttribute[] | null | undefined>();
+  for (const s of body) {
+    if (!t.isImportDeclaration(s) && !t.isExportAllDeclaration(s) && !(t.isExportNamedDeclaration(s) && s.source)) continue;
+    const spec = s.source!.value;
+    if (spec === runtimeSpecifier) continue;
+    const json = isJson(spec, s.attributes);
+    const star = t.isExportAllDeclaration(s) || s.specifiers.some((sp) => t.isImportNamespaceSpecifier(sp) || t.isExportNamespaceSpecifier(sp));
+    if (!json && (isPathLike(spec) || !star)) continue;
+    if (!wanted.has(spec)) wanted.set(spec, s.attributes);
+    if (t.isImportDeclaration(s)) {
+      const ns = s.specifiers.find((sp) => t.isImportNamespaceSpecifier(sp));
+      if (ns !== undefined && !locals.has(spec)) locals.set(spec, ns.local.name);
+    }
+  }
+  if (wanted.size === 0) return null;
+  const getters: t.ObjectMethod[] = [];
+  for (const [spec, attributes] of wanted) {
+    let local = locals.get(spec);
+    if (local === undefined) {
+      local = program.scope.generateUid("ns");
+      const decl = t.importDeclaration([t.importNamespaceSpecifier(t.identifier(local))], t.stringLiteral(spec));
+      if (attributes != null && attributes.length > 0) decl.attributes = attributes.map((a) => t.cloneNode(a));
+      body.push(decl);
+    }
+    getters.push(t.objectMethod("get", t.stringLiteral(spec), [], t.blockStatement([t.returnStatement(t.identifier(local))])));
+  }
+  return t.objectExpression(getters);
 }
 
 function infoLiteral(info: ModuleInfoData): t.Expression {

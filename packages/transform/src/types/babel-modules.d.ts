@@ -7,3 +7,7 @@ declare module "@babel/plugin-transform-regenerator" {
   const plugin: unknown;
   export default plugin;
 }
+declare module "@babel/plugin-transform-explicit-resource-management" {
+  const plugin: unknown;
+  export default plugin;
+}

@@ -154,6 +154,31 @@ function* callResultUsedAcrossYield(): Generator<unknown, unknown, unknown> {
   return counter() + first + second;
 }
 
+function whoIsThis(this: unknown): string {
+  return this === undefined ? "undefined" : typeof this;
+}
+
+function* giving(): Generator<never, typeof whoIsThis, unknown> {
+  return whoIsThis;
+}
+
+/** A function received from `yield` (or `yield*`) and called as is gets `this` undefined. */
+function* calleeFromYield(): Generator<string, unknown, unknown> {
+  const direct = ((yield "f") as () => string)();
+  const optional = ((yield "f?") as (() => string) | undefined)?.();
+  const tag = ((yield "tag") as (s: TemplateStringsArray) => string)`x`;
+  const withArg = ((yield "g") as (v: unknown) => string)(yield "arg");
+  const delegated = (yield* giving())();
+  let caught: unknown;
+  try {
+    throw whoIsThis;
+  } catch (e) {
+    yield "in catch";
+    caught = (e as () => string)();
+  }
+  return [direct, optional, tag, withArg, delegated, caught];
+}
+
 export const cases: GenCase[] = [
   { name: "arguments evaluate left to right around yields", make: () => argsOrder(), sends: [0, "Y2", "Y4"], log },
   { name: "callee evaluates before arguments", make: () => calleeBeforeArgs(), sends: [0, "M"], log },
@@ -170,4 +195,5 @@ export const cases: GenCase[] = [
   { name: "recursive generator tree walk", make: () => walk(tree, 0) },
   { name: "chained method calls with yields", make: () => chainedCalls(), sends: [0, 1, 2], log },
   { name: "closure state across yields", make: () => callResultUsedAcrossYield() },
+  { name: "a function received from yield is called with this undefined", make: () => calleeFromYield(), sends: [0, whoIsThis, whoIsThis, whoIsThis, whoIsThis, 1, 2] },
 ];

@@ -155,4 +155,37 @@ export const cases: GenCase[] = [
       return [a.next.call(b), a.next()];
     },
   },
+  {
+    name: "the generator object model matches native (prototype chains, toStringTag, methods)",
+    make: () => empty(),
+    check: () => {
+      const GenProto = GeneratorFunctionPrototype.prototype;
+      const methods = ["next", "return", "throw"].map((key) => {
+        const d = Object.getOwnPropertyDescriptor(GenProto, key)!;
+        const fn = d.value as Function;
+        return [key, fn.name, fn.length, d.writable, d.enumerable, d.configurable, Object.hasOwn(fn, "prototype"), errorName(() => new (fn as new () => unknown)())];
+      });
+      const kinds = [g, empty, anonymous, assignedName, WithMethods.prototype.method, WithMethods.staticMethod, objectMethods.literalMethod];
+      return [
+        kinds.map((f) => Object.getPrototypeOf(f) === GeneratorFunctionPrototype),
+        kinds.map((f) => Object.getPrototypeOf(f.prototype) === Object.getPrototypeOf(f).prototype),
+        kinds.map((f) => Object.getOwnPropertyNames(f.prototype).length),
+        Object.getPrototypeOf(g(1)) === g.prototype,
+        (g(1) as unknown as Record<symbol, unknown>)[Symbol.toStringTag],
+        Object.hasOwn(g(1), Symbol.toStringTag),
+        methods,
+        Function.prototype.toString.call(GenProto.next),
+      ];
+    },
+  },
+  {
+    name: "a native generator driven through %GeneratorPrototype% methods",
+    make: () => empty(),
+    check: () => {
+      const native = Function("return function* (a) { const b = yield a; try { yield b; } finally { yield 'cleanup'; } }")() as (a: number) => Generator;
+      const it = native(1);
+      const GenProto = GeneratorFunctionPrototype.prototype;
+      return [GenProto.next.call(it), it.next(2), it.return(3), GenProto.throw.call(it, 4) === undefined];
+    },
+  },
 ];

@@ -3,6 +3,7 @@
 // normalizations that keep meaning (catch patterns, `.bind` calls).
 
 import { types as t, type NodePath } from "@babel/core";
+import type { SourceRanges } from "./source-table.js";
 import { assignedIdentifiers } from "../bindings.js";
 import {
   addMember, addSpecial, inLoop, newScope, unitAt, unitOfNode,
@@ -47,17 +48,20 @@ export interface Analysis extends ScopeModel {
   tagImports: Map<string, t.Identifier>;
   /** Generator body name → the `_rt.gen(body, …)` call that starts its frames. */
   genCalls: Map<string, NodePath<t.CallExpression>>;
+  /** The original source and its functions' ranges, for their source text (null: none). */
+  sources: { text: string; ranges: SourceRanges } | null;
 }
 
 export function analyze(
   program: NodePath<t.Program>, moduleId: string, runtimeName: string, runtimeSpecifier: string, bodies: Map<string, string>,
+  sources: Analysis["sources"] = null,
 ): Analysis {
   const closureParam = t.identifier(freeName(program, "$c"));
   const analysis: Analysis = {
     program, moduleId, runtimeName, runtimeSpecifier, tagImports: new Map(), closureParam,
     units: new Map(), blockScopes: new Map(), unitList: [],
     captured: new Map(), declared: new Map(), references: [], specials: [], catchInits: [], classNames: [],
-    genCalls: new Map(),
+    genCalls: new Map(), sources,
   };
   collectUnits(analysis, bodies);
   assignIds(analysis);

@@ -8,6 +8,7 @@
 import { types as t, type NodePath, type PluginObj } from "@babel/core";
 import { analyze } from "./analyze.js";
 import { rewrite } from "./rewrite.js";
+import type { SourceRanges } from "./source-table.js";
 
 export interface ClosuresOptions {
   moduleId: string;
@@ -15,6 +16,8 @@ export interface ClosuresOptions {
   bodies: Map<string, string>;
   runtimeName: () => string;
   runtimeSpecifier: string;
+  /** The original source and its functions' ranges (their text for `toString`). */
+  sources?: { text: string; ranges: SourceRanges };
 }
 
 export function closuresPlugin(options: ClosuresOptions): PluginObj {
@@ -27,7 +30,7 @@ export function closuresPlugin(options: ClosuresOptions): PluginObj {
           rewriteBindCalls(program, runtimeName);
           normalizeCatchPatterns(program);
           program.scope.crawl();
-          const analysis = analyze(program, options.moduleId, runtimeName, options.runtimeSpecifier, options.bodies);
+          const analysis = analyze(program, options.moduleId, runtimeName, options.runtimeSpecifier, options.bodies, options.sources ?? null);
           rewrite(analysis);
           ensureRuntimeImport(program.node, runtimeName, options.runtimeSpecifier);
         },

@@ -9,6 +9,7 @@ import type { Analysis, Captured } from "./analyze.js";
 import { addClassLocalSite, classFactory, finishClass, placeClassSite } from "./classes.js";
 import { memberOf, parentOf, scopeAccess, siteScopeOf, type ScopeObject } from "./scopes.js";
 import { isRuntimeCall, keyName, type Unit } from "./units.js";
+import { sourceTable } from "./source-table.js";
 
 interface Edit {
   parent: t.Node;
@@ -234,12 +235,14 @@ export function rewrite(analysis: Analysis): void {
     declared.push(t.objectProperty(t.stringLiteral(unit.id), t.cloneNode(fn.id)));
   }
   if (factories.length + declared.length > 0) {
+    const sources = analysis.sources === null ? null : sourceTable(analysis.unitList, analysis.sources.text, analysis.sources.ranges);
     factories.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const register = t.expressionStatement(
       t.callExpression(runtime("registerSites"), [
         t.stringLiteral(analysis.moduleId),
         t.objectExpression(factories.map((f) => t.objectProperty(t.stringLiteral(f.id), t.cloneNode(f.name)))),
         t.objectExpression(declared),
+        ...(sources === null ? [] : [sources]),
       ]),
     );
     let at = 0;

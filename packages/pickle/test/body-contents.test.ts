@@ -1,9 +1,9 @@
-// `spickle inspect`'s objects by type, read from a snapshot body's bytes without decoding it.
+// Objects by type (what `spickle inspect` shows), read from a snapshot body's bytes without decoding it.
 
 import { describe, expect, it } from "vitest";
 import { decodeSnapshot, dumps } from "@spickle/pickle";
-import { Channel } from "spickle";
-import { bodyContents } from "../src/cli/snapshot-contents.js";
+import { Channel } from "@spickle/runtime";
+import { bodyContents } from "../src/body-contents.js";
 
 const bodyOf = (value: unknown) => decodeSnapshot(dumps(value, { key: null })).body;
 
