@@ -66,6 +66,7 @@ Environment:
                         else $XDG_CACHE_HOME/spickle, else ~/.cache/spickle)
   XDG_CACHE_HOME        see SPICKLE_CACHE_DIR
   SPICKLE_DEBUG_LOADER  1: the loader says on stderr what it compiles, caches and resolves
+  SPICKLE_NATS          the NATS server of the queue commands (default nats://127.0.0.1:4222)
 `;
 
 function examples(lines: string[]): string {
