@@ -23,12 +23,19 @@ interface CheckpointRequest {
   path?: string;
   /** Whether the caller named the path (else the host's checkpoint file, when set, is used). */
   explicit?: boolean;
+  /** The program's `cp`, whose sequence number the checkpoint advances. */
+  support?: CheckpointSupport;
 }
 
 /** What a checkpointable program gets as `cp`: plain data, so it is part of every snapshot. */
 export class CheckpointSupport {
   /** Where `checkpoint()` writes when given no path. */
   checkpointFile: string | null;
+  /** How many checkpoints the program has asked for (`checkpoint()`, `forkAndCheckpoint()`); the
+   * snapshot of the n-th holds n. After `yield* cp.checkpoint()` it names that checkpoint on both
+   * sides — now and after any resume of it — so a side effect keyed by it runs once per checkpoint
+   * however often the rest is run again (see the README's "At least once"). */
+  sequence = 0;
 
   constructor(checkpointFile: string | null = null) {
     this.checkpointFile = checkpointFile;
@@ -37,7 +44,7 @@ export class CheckpointSupport {
   /** `yield* cp.forkAndCheckpoint()`: `{ resumed: false, snapshot }` now; `{ resumed: true, args }`
    * in a process that resumes the snapshot. */
   forkAndCheckpoint(): HostCallOp<ForkResult> {
-    return hostCall<ForkResult>({ kind: "fork" } satisfies CheckpointRequest);
+    return hostCall<ForkResult>({ kind: "fork", support: this } satisfies CheckpointRequest);
   }
 
   /** Like forkAndCheckpoint, but writes the snapshot to `path` (or the checkpoint file) atomically
@@ -49,7 +56,7 @@ export class CheckpointSupport {
     if (target === null) {
       throw new Error("spickle: checkpoint() needs a path: call cp.checkpoint(path), or give a checkpoint file (spickle run -c/--checkpoint-file <path>, or the checkpointFile option)");
     }
-    return hostCall<CheckpointResult>({ kind: "file", path: target, explicit: path !== undefined } satisfies CheckpointRequest);
+    return hostCall<CheckpointResult>({ kind: "file", path: target, explicit: path !== undefined, support: this } satisfies CheckpointRequest);
   }
 }
 registerDataClass(CheckpointSupport, "spickle.CheckpointSupport", { shared: true });
@@ -76,6 +83,12 @@ export interface CheckpointOptions {
   scheduler?: Pick<SchedulerOptions, "coarseClock" | "maxSlice" | "onLongSlice">;
   /** Called after each checkpoint file is written (by the program or from outside). */
   onWritten?: (path: string) => void;
+  /** Also checkpoint the whole program to `checkpointFile` after each interval (ms), as
+   * `spickle run --checkpoint-every`; a failed one is reported on stderr and the program goes on. */
+  checkpointEvery?: number;
+  /** On SIGINT/SIGTERM, checkpoint to `checkpointFile` at the next switch point and exit the
+   * process with 75, as `spickle run -c` does (`graceMs`: how long to keep trying, default 10 s). */
+  checkpointOnSignals?: boolean | { graceMs?: number };
   /** Called with the scheduler once it runs (the CLI's `--checkpoint-every` pauses it). */
   onStart?: (scheduler: Scheduler) => void;
   /** Called as each checkpoint (or the resume) starts; what it returns hears the pickler's
@@ -99,7 +112,36 @@ export function runCheckpointable<A extends string[], R>(
   const scheduler = new Scheduler({ ...options.scheduler, host: checkpointHost(options), ioTimeout: options.ioTimeout });
   const done = scheduler.run(main as (...all: unknown[]) => Iterator<unknown, R, unknown>, new CheckpointSupport(options.checkpointFile ?? null), ...args);
   options.onStart?.(scheduler);
-  return done;
+  return withTriggers(scheduler, options, done);
+}
+
+/** The periodic and signal checkpoints asked for by `checkpointEvery` / `checkpointOnSignals`
+ * (the CLI's own, loaded only when asked for), stopped when the program ends. */
+function withTriggers<R>(scheduler: Scheduler, options: CheckpointOptions, done: Promise<R>): Promise<R> {
+  const { checkpointEvery, checkpointOnSignals, checkpointFile } = options;
+  if (checkpointEvery === undefined && !checkpointOnSignals) return done;
+  if (checkpointFile === undefined) throw new Error("spickle: checkpointEvery and checkpointOnSignals need the checkpointFile option");
+  const started = import("./cli/checkpoint-triggers.js").then(({ CheckpointGate, PeriodicCheckpoints, SignalCheckpoint }) => {
+    const gate = new CheckpointGate();
+    const graceMs = typeof checkpointOnSignals === "object" ? checkpointOnSignals.graceMs : undefined;
+    const triggers = [
+      checkpointEvery === undefined ? null : new PeriodicCheckpoints(checkpointEvery, checkpointFile, options, gate),
+      checkpointOnSignals ? new SignalCheckpoint(checkpointFile, options, gate, graceMs ?? 10_000) : null,
+    ].filter((t) => t !== null);
+    for (const t of triggers) t.start(scheduler);
+    return triggers;
+  });
+  const stop = () => started.then((triggers) => triggers.forEach((t) => t.stop()));
+  return done.then(
+    async (value) => {
+      await stop();
+      return value;
+    },
+    async (error: unknown) => {
+      await stop();
+      throw error;
+    },
+  );
 }
 
 /** Continues a checkpointed program (from its bytes or its file) in this process. */
@@ -127,7 +169,7 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
     hostResult: { value: { resumed: true, args } },
   });
   options.onStart?.(scheduler);
-  return done;
+  return withTriggers(scheduler, options, done);
 }
 
 /** The snapshot of a paused scheduler, with the checkpoint header (`caller`: the tasklet that
@@ -236,7 +278,8 @@ export function markCheckpointFinished(path: string, key?: string): string | nul
 
 function checkpointHost(options: CheckpointOptions) {
   return async (request: unknown, caller: Tasklet, scheduler: Scheduler): Promise<ForkResult | CheckpointResult> => {
-    const { kind, explicit } = request as CheckpointRequest;
+    const { kind, explicit, support } = request as CheckpointRequest;
+    if (support !== undefined) support.sequence++;
     const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path;
     const snapshot = await drainedCheckpointBytes(scheduler, options, caller, options.ioTimeout ?? DEFAULT_IO_TIMEOUT);
     if (kind === "fork") return { resumed: false, snapshot };
