@@ -4,13 +4,15 @@
 // very objects msgpackr produced, with their reference slots (negative int32 numbers) patched
 // in place.
 //
-// It never calls a function named by the input, except constructors of known builtin types,
-// handlers' create/fill, and reducers' restore functions — and a restore function that resolves
-// to a builtin (globalThis or node:) is refused, so a forged snapshot cannot call eval.
+// It never calls a function the input chose: only constructors of known builtin types, the
+// registered handlers' create/fill and the registered reducers' restore functions, looked up by
+// the name the record gives (reducers.ts). References resolve only to reference-table entries
+// and never to a function constructor, eval, vm, require or child_process (reference-table.ts).
 import { Unpackr } from "msgpackr/unpack";
-import { asSnapshotError, SnapshotError } from "./errors.js";
+import { asSnapshotError, cut, SnapshotError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type DecodeContext, type ObjectHandler } from "./handlers.js";
-import { defaultReferenceTable, ReferenceTable } from "./reference-table.js";
+import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
+import { findRestorer, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
 import { KINDS, OBJECT_KIND, type KindDecoder } from "./kinds/index.js";
 import { decodeBigint, decodeSymbol } from "./kinds/values.js";
 import * as T from "./tags.js";
@@ -20,8 +22,13 @@ export interface DecodeOptions {
   table?: ReferenceTable;
   /** Handlers by kind; an array is consulted before the process-wide defaultHandlers. */
   handlers?: HandlerRegistry | readonly ObjectHandler[];
-  /** Reserved: false refuses snapshots that carry code (default true). */
+  /** false: the snapshot is untrusted. Refuses snapshots that carry code (modules by value),
+   * references into modules not registered with addModule, and references to `process` and its
+   * members; restore functions come from registered reducers only (default true). */
   allowCode?: boolean;
+  /** Per-call reducers whose restore functions loading may call, by name (consulted before the
+   * process-wide ones). */
+  reducers?: ReducerOption;
   /** Called every PROGRESS_EVERY records of a long decode. */
   onProgress?: (progress: Progress) => void;
 }
@@ -45,10 +52,9 @@ export class Decoder implements DecodeContext {
   /** Whether code may be loaded (settable between graphs of a reused decoder). */
   allowCode: boolean;
   private readonly handlers: HandlerRegistry;
+  private readonly reducers: ReducerRegistry | undefined;
   private readonly objs: unknown[] = [];
   private readonly fillers: (Filler | undefined)[] = [];
-  /** Objects named by intrinsic paths (made on the first such reference: most bodies have none). */
-  private builtins: WeakSet<object> | null = null;
   /** How many graphs this decoder has started reading (see DecodeContext.generation). */
   generation = 0;
   private readonly onProgress: ((progress: Progress) => void) | undefined;
@@ -57,6 +63,7 @@ export class Decoder implements DecodeContext {
     this.table = options.table ?? defaultReferenceTable;
     this.allowCode = options.allowCode ?? true;
     this.onProgress = options.onProgress;
+    this.reducers = toReducerRegistry(options.reducers);
     const h = options.handlers;
     this.handlers = h === undefined ? defaultHandlers : h instanceof HandlerRegistry ? h : defaultHandlers.with(h);
   }
@@ -70,7 +77,6 @@ export class Decoder implements DecodeContext {
     } finally {
       this.objs.length = 0;
       this.fillers.length = 0;
-      this.builtins = null;
     }
   }
 
@@ -219,9 +225,7 @@ export class Decoder implements DecodeContext {
       case T.T_REF: {
         const path = rec[0];
         if (typeof path !== "string") throw new Error("bad reference path");
-        const v = this.table.resolve(path);
-        if (((typeof v === "object" && v !== null) || typeof v === "function") && ReferenceTable.isIntrinsic(path)) (this.builtins ??= new WeakSet()).add(v as object);
-        return this.push(v);
+        return this.push(this.table.resolve(path, !this.allowCode));
       }
       case T.T_NEGZERO:
         return this.push(-0);
@@ -234,11 +238,14 @@ export class Decoder implements DecodeContext {
       case T.T_HANDLER:
         return this.handlerRecord(rec);
       case T.T_REDUCE: {
-        const restore = this.value(rec[0]);
-        if (typeof restore !== "function") throw new Error("restore is not a function");
-        if (this.builtins?.has(restore) === true) throw new SnapshotError(`refusing to call builtin function ${restore.name || "(anonymous)"} as a restore function`);
-        const obj = (restore as (s: unknown) => unknown)(this.value(rec[1]));
-        if (obj === undefined) throw new Error(`restore function ${restore.name} returned undefined`);
+        const named = this.value(rec[0]);
+        const restore = findRestorer(named, this.reducers, rec.length > 2 ? this.value(rec[2]) : undefined, this.allowCode);
+        if (restore === undefined) {
+          if (typeof named === "string") throw new SnapshotError(`no reducer named ${cut(JSON.stringify(named))} is registered (register it in the loading process)`);
+          throw new SnapshotError(`refusing to call ${typeof named === "function" ? `function ${cut(named.name || "(anonymous)")}` : "a non-function"} as a restore function: only registered reducers restore`);
+        }
+        const obj = restore(this.value(rec[1]));
+        if (obj === undefined) throw new Error(`restore function of ${typeof named === "string" ? named : restore.name} returned undefined`);
         return this.push(obj);
       }
     }
@@ -250,7 +257,7 @@ export class Decoder implements DecodeContext {
   private handlerRecord(rec: unknown[]): void {
     const kind = rec[0];
     const handler = typeof kind === "string" ? this.handlers.get(kind) : undefined;
-    if (handler === undefined) throw new SnapshotError(`no handler for kind ${JSON.stringify(kind)} is registered`);
+    if (handler === undefined) throw new SnapshotError(`no handler for kind ${cut(JSON.stringify(kind))} is registered`);
     const values = new Array(rec.length - 1);
     for (let i = 1; i < rec.length; i++) values[i - 1] = this.value(rec[i]);
     const obj = handler.create(values, this);

@@ -47,6 +47,10 @@ export interface EncodeOptions {
   handlers?: HandlerRegistry | readonly ObjectHandler[];
   /** Per-call reducers, consulted before the process-wide ones. */
   reducers?: ReducerOption;
+  /** Also write each reducer's restore function when it is a function of compiled code, so that a trusted
+   * load in a process where the program's registerReducer calls did not run (a resumed
+   * checkpoint) can use it. An untrusted load (allowCode: false) never does. Default false. */
+  carryRestorers?: boolean;
   /** Called every PROGRESS_EVERY records of a long encode (without it, the cost is one compare
    * per object). */
   onProgress?: (progress: Progress) => void;
@@ -170,6 +174,7 @@ export class Encoder implements EncodeContext {
   readonly table: ReferenceTable;
   private readonly handlers: readonly ObjectHandler[];
   private readonly reducers: ReducerRegistry | undefined;
+  private readonly carryRestorers: boolean;
   private readonly registry: HandlerRegistry;
   /** Whether ordinary objects and arrays may take the fast path: no handler or reducer claims
    * them (decided per graph: a handler's claim may change between the graphs of a reused
@@ -217,6 +222,7 @@ export class Encoder implements EncodeContext {
     this.registry = registry;
     this.handlers = registry.handlers;
     this.reducers = toReducerRegistry(options.reducers);
+    this.carryRestorers = options.carryRestorers ?? false;
     this.onProgress = options.onProgress;
     this.tryOptimistic = options.optimistic ?? true;
     if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
@@ -557,7 +563,7 @@ export class Encoder implements EncodeContext {
     }
     if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
     const reducer = this.reducers?.get(proto) ?? defaultReducers.get(proto);
-    if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this));
+    if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this, this.carryRestorers));
     if (isArray(v)) return this.pushGeneric(v, describeSlowArray(v, proto));
     return this.pushGeneric(v, describeBuiltin(v, proto, this, this.handlers));
   }

@@ -30,3 +30,8 @@ export function asSnapshotError(err: unknown, what: string): SnapshotError {
   const detail = err instanceof Error ? err.message : String(err);
   return new SnapshotError(`malformed ${what}: ${detail.split("\n")[0]}`, { cause: err });
 }
+
+/** An input echoed in an error message, cut to `max` characters. */
+export function cut(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

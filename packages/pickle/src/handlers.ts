@@ -19,7 +19,8 @@ export interface EncodeContext {
 /** What the decoder hands a handler. */
 export interface DecodeContext {
   readonly table: ReferenceTable;
-  /** Whether the caller allows snapshots that carry code (reserved; default true). */
+  /** false when the snapshot is untrusted: a handler must then refuse to make anything from code
+   * the snapshot carries (module handlers throw a SnapshotError). Default true. */
   readonly allowCode: boolean;
   /** Counts the graphs this context has read (see EncodeContext.generation). */
   readonly generation?: number;

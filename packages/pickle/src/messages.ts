@@ -45,8 +45,10 @@ export class MessageCodec {
   constructor(private readonly options: MessageCodecOptions = {}) {
     this.key = keyOf(options) ?? null;
     this.reserve = options.reserve ?? 0;
-    this.encoder = new Encoder(options);
-    this.decoder = new Decoder({ table: options.table, handlers: options.handlers });
+    // The peer did not run this side's registerReducer calls: a reduced value carries its restore
+    // function, which the peer uses once the connection may carry code.
+    this.encoder = new Encoder({ carryRestorers: true, ...options });
+    this.decoder = new Decoder({ table: options.table, handlers: options.handlers, reducers: options.reducers });
     prepareModuleDump(this.encoder, options);
   }
 

@@ -20,7 +20,7 @@ export function segmentOf(f: Frame): string {
   if (f.stage === 0) {
     switch (d.tag) {
       case T.T_REDUCE:
-        return pos === 0 ? ".[[restore]]" : ".[[reduced state]]";
+        return pos === 0 ? ".[[restorer]]" : ".[[reduced state]]";
       case T.T_HANDLER:
         return `.[[${d.typeName} create ${pos - 1}]]`;
       case T.T_TYPED_ARRAY:

@@ -1,23 +1,43 @@
 // Reducers: per-type persistence policies (Python's copyreg, Eris' __persist). A reducer turns an
-// object into plain state and back. The snapshot stores the *restore function itself* as a value
-// next to the state, so a loading process needs no registration: the function travels by
-// reference (reference table) or by value (a function handler, once the compiler provides one).
+// object into plain state and back. The snapshot stores the reducer's *name* next to the state,
+// and the loading process looks the restore function up by that name among the reducers it
+// registered (and the built-in ones): a snapshot never chooses which function the decoder calls.
+import { closureOf, methodOf } from "@spickle/runtime";
+import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
 
 /** How instances of one class are written and re-created. */
 export interface Reducer<T = unknown, S = unknown> {
   /** Returns the state to write in place of `obj`. Any serializable value. */
   reduce(obj: T): S;
-  /** Re-creates the object from the decoded state. Written into the snapshot by reference, so
-   * it must be reachable from the reference table (a module export) or through a handler. */
+  /** Re-creates the object from the decoded state. The loading process must register a
+   * reducer of the same name (its restore is what runs). */
   restore(state: S): T;
+  /** Stable name written into the snapshot (default: the class's name). */
+  name?: string;
+}
+
+/** A registered reducer, its name settled. */
+export interface NamedReducer extends Reducer {
+  readonly name: string;
 }
 
 type Constructor = abstract new (...args: never[]) => unknown;
+type Restore = (state: never) => unknown;
+
+/** Restore functions of the built-in host policies (kinds/host.ts), by the names they write. */
+export const BUILTIN_RESTORERS: ReadonlyMap<string, Restore> = new Map<string, Restore>([
+  ["spickle.fs.ReadStream", restoreReadStream],
+  ["spickle.fs.WriteStream", restoreWriteStream],
+  ["spickle.fs.FileHandle", restoreFileHandle],
+]);
+const BUILTIN_BY_FUNCTION = new Set<unknown>(BUILTIN_RESTORERS.values());
 
 /** Reducers keyed by the prototype their instances have (matched exactly, not by instanceof:
- * a subclass has its own state layout and needs its own reducer). */
+ * a subclass has its own state layout and needs its own reducer), and by name for loading. */
 export class ReducerRegistry {
-  private readonly byProto = new Map<object, Reducer>();
+  private readonly byProto = new Map<object, NamedReducer>();
+  private readonly byName = new Map<string, NamedReducer>();
+  private readonly byRestore = new Map<unknown, NamedReducer>();
 
   register<T>(cls: Constructor | { prototype: T }, reducer: Reducer<T, unknown>): this {
     const proto = (cls as { prototype?: unknown }).prototype;
@@ -25,16 +45,42 @@ export class ReducerRegistry {
     if (typeof reducer?.reduce !== "function" || typeof reducer.restore !== "function") {
       throw new TypeError("registerReducer: reducer needs reduce() and restore() functions");
     }
-    this.byProto.set(proto, reducer as Reducer);
+    const name = reducer.name ?? (cls as { name?: unknown }).name;
+    if (typeof name !== "string" || name.length === 0) throw new TypeError("registerReducer: the class has no name: give the reducer a `name`");
+    if (BUILTIN_RESTORERS.has(name)) throw new TypeError(`registerReducer: ${name} is the name of a built-in reducer`);
+    const other = this.byName.get(name);
+    if (other !== undefined && this.byProto.get(proto) !== other) {
+      throw new TypeError(`registerReducer: a reducer named ${JSON.stringify(name)} is already registered for another class (give one a \`name\`)`);
+    }
+    this.unregister({ prototype: proto });
+    const named: NamedReducer = { reduce: reducer.reduce as (obj: unknown) => unknown, restore: reducer.restore as (s: unknown) => unknown, name };
+    this.byProto.set(proto, named);
+    this.byName.set(name, named);
+    this.byRestore.set(named.restore, named);
     return this;
   }
 
   unregister(cls: { prototype: unknown }): boolean {
-    return this.byProto.delete(cls.prototype as object);
+    const r = this.byProto.get(cls.prototype as object);
+    if (r === undefined) return false;
+    this.byProto.delete(cls.prototype as object);
+    this.byName.delete(r.name);
+    if (this.byRestore.get(r.restore) === r) this.byRestore.delete(r.restore);
+    return true;
   }
 
-  get(proto: object | null): Reducer | undefined {
+  get(proto: object | null): NamedReducer | undefined {
     return proto === null ? undefined : this.byProto.get(proto);
+  }
+
+  /** The restore function registered under `name`, if any. */
+  restorer(name: string): ((state: unknown) => unknown) | undefined {
+    return this.byName.get(name)?.restore;
+  }
+
+  /** Whether `fn` is the restore function of a reducer registered here. */
+  hasRestore(fn: unknown): boolean {
+    return this.byRestore.has(fn);
   }
 
   get size(): number {
@@ -50,7 +96,8 @@ export class ReducerRegistry {
 /** Reducers registered process-wide with registerReducer(). */
 export const defaultReducers = new ReducerRegistry();
 
-/** Registers a process-wide reducer for instances whose prototype is `cls.prototype`. */
+/** Registers a process-wide reducer for instances whose prototype is `cls.prototype`. Register
+ * it in the loading process too: loading finds the restore function by the reducer's name. */
 export function registerReducer<T>(cls: Constructor | { prototype: T }, reducer: Reducer<T, unknown>): void {
   defaultReducers.register(cls, reducer);
 }
@@ -64,4 +111,26 @@ export function toReducerRegistry(option: ReducerOption | undefined): ReducerReg
   const r = new ReducerRegistry();
   for (const [cls, reducer] of option) r.register(cls, reducer);
   return r;
+}
+
+/** The restore function a T_REDUCE record names: a registered reducer's name (or, in snapshots
+ * written before names, a registered restore function itself). Failing that, in a trusted load
+ * only, the restore function the snapshot carries (carryRestorers) when it is a function of
+ * compiled code: never a builtin or a host function. Undefined when none may run. */
+export function findRestorer(named: unknown, perCall: ReducerRegistry | undefined, carried: unknown, allowCode: boolean): ((state: unknown) => unknown) | undefined {
+  if (typeof named === "string") {
+    const registered = perCall?.restorer(named) ?? defaultReducers.restorer(named) ?? (BUILTIN_RESTORERS.get(named) as ((state: unknown) => unknown) | undefined);
+    if (registered !== undefined || !allowCode || typeof carried !== "function") return registered;
+    return isCompiledFunction(carried) ? (carried as (state: unknown) => unknown) : undefined;
+  }
+  if (typeof named === "function" && (BUILTIN_BY_FUNCTION.has(named) || perCall?.hasRestore(named) === true || defaultReducers.hasRestore(named))) {
+    return named as (state: unknown) => unknown;
+  }
+  return undefined;
+}
+
+/** Whether `fn` is a function of code compiled by spickle (a closure, declaration or method): the
+ * only restore functions a snapshot carries. Others are the loading process's to register. */
+export function isCompiledFunction(fn: unknown): boolean {
+  return closureOf(fn) !== undefined || methodOf(fn) !== undefined;
 }

@@ -10,8 +10,9 @@
 // warnings. Builtin modules are never loaded in bulk; only registered ones are walked.
 import { createRequire } from "node:module";
 import * as util from "node:util";
-import { SnapshotError } from "./errors.js";
+import { cut, SnapshotError } from "./errors.js";
 import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
+import { deniedValue, isDeniedModule, isProcessMember } from "./reference-policy.js";
 import { appendSegment, comparePaths, parsePath, PROTO, WELL_KNOWN_NAME, type Segment } from "./reference-paths.js";
 
 const GLOBAL_GETTERS = new Set(["process", "Buffer", "TextEncoder", "TextDecoder", "AbortController", "AbortSignal",
@@ -43,6 +44,8 @@ export class ReferenceTable {
   // path looks its objects up in this small set rather than in byValue.
   private readonly plainEntries = new Set<object>();
   private readonly modules = new Map<string, object>();
+  /** Modules a trusted snapshot named that were not registered, loaded on demand. */
+  private readonly loaded = new Map<string, object>();
   private readonly resolved = new Map<string, unknown>();
   private globalsWalked = false;
   private readonly maxDepth: number;
@@ -98,35 +101,69 @@ export class ReferenceTable {
     return this.byValue.size;
   }
 
-  /** Looks a path up again. Throws SnapshotError when it does not resolve. Only data properties
-   * and the allowlisted getters are followed, so resolving never runs code named by the input
-   * (except loading a `node:` builtin or an installed package). */
-  resolve(path: string): unknown {
-    const hit = this.resolved.get(path);
-    if (hit !== undefined || this.resolved.has(path)) return hit;
+  /** Looks a path up again. Throws SnapshotError when it does not resolve, or names what no
+   * snapshot may name (reference-policy.ts). The path must be one the walk could have listed: at
+   * most maxDepth segments of data properties, allowlisted getters and [[Prototype]] edges, no
+   * proxy on the way (a registered module's namespace excepted), ending at an object or function.
+   * So resolving never runs code named by the input (except loading a `node:` builtin or an
+   * installed package, for a trusted snapshot). `untrusted` (allowCode: false): only globalThis
+   * and registered modules, and nothing of `process`. */
+  resolve(path: string, untrusted = false): unknown {
+    if (untrusted) this.checkUntrustedRoot(path);
+    let value = this.resolved.get(path);
+    if (value === undefined) {
+      value = this.lookup(path, untrusted);
+      this.resolved.set(path, value);
+    }
+    if (untrusted && isProcessMember(value)) {
+      throw new SnapshotError(`reference ${quote(path)} names process or one of its members, which an untrusted snapshot (allowCode: false) may not`);
+    }
+    return value;
+  }
+
+  private checkUntrustedRoot(path: string): void {
+    const hash = path.indexOf("#", 1);
+    const root = hash < 0 ? path : path.slice(0, hash);
+    if (root !== "globalThis" && !this.modules.has(root)) {
+      throw new SnapshotError(`reference ${quote(path)} names a module that is not registered (an untrusted snapshot, allowCode: false, loads no module)`);
+    }
+  }
+
+  private lookup(path: string, untrusted: boolean): object {
     const parsed = parsePath(path);
-    if (parsed === undefined) throw new SnapshotError(`malformed reference path ${JSON.stringify(path)}`);
+    if (parsed === undefined) throw new SnapshotError(`malformed reference path ${quote(path)}`);
+    if (parsed.segments.length > this.maxDepth) throw new SnapshotError(`reference ${quote(path)} is longer than any the table lists (${this.maxDepth} steps)`);
     const isGlobal = parsed.root === "globalThis";
-    let holder: unknown = isGlobal ? globalThis : this.moduleFor(parsed.root, path);
+    if (!isGlobal && isDeniedModule(parsed.root)) throw new SnapshotError(`reference ${quote(path)} names module ${cut(parsed.root)}, which no snapshot may reference`);
+    let holder: unknown = isGlobal ? globalThis : this.moduleFor(parsed.root, path, untrusted);
     let first = true;
     for (const seg of parsed.segments) {
+      if (!(first && !isGlobal) && util.types.isProxy(holder)) throw new SnapshotError(`reference ${quote(path)} does not resolve (a proxy on the way)`);
       holder = step(holder, seg, first, path, first && !isGlobal);
       first = false;
     }
-    this.resolved.set(path, holder);
+    if ((typeof holder !== "object" || holder === null) && typeof holder !== "function") {
+      throw new SnapshotError(`reference ${quote(path)} does not name an object`);
+    }
+    const denied = deniedValue(holder);
+    if (denied !== undefined) throw new SnapshotError(`reference ${quote(path)} names ${denied}, which no snapshot may reference`);
     return holder;
   }
 
-  private moduleFor(specifier: string, path: string): unknown {
-    const registered = this.modules.get(specifier);
+  private moduleFor(specifier: string, path: string, untrusted: boolean): unknown {
+    const registered = this.modules.get(specifier) ?? this.loaded.get(specifier);
     if (registered !== undefined) return registered;
-    if (!SPECIFIER.test(specifier)) throw new SnapshotError(`reference ${JSON.stringify(path)} names a module that is not registered`);
+    if (untrusted) throw new SnapshotError(`reference ${quote(path)} names a module that is not registered (an untrusted snapshot, allowCode: false, loads no module)`);
+    if (!SPECIFIER.test(specifier)) throw new SnapshotError(`reference ${quote(path)} names a module that is not registered`);
+    let exports: unknown;
     try {
       this.req ??= this.options.require ?? createRequire(import.meta.url);
-      return this.req(specifier) as unknown;
+      exports = this.req(specifier) as unknown;
     } catch (err) {
-      throw new SnapshotError(`cannot load module ${specifier} for reference ${path}: ${(err as Error).message.split("\n")[0]}`);
+      throw new SnapshotError(`cannot load module ${cut(specifier)} for reference ${quote(path)}: ${cut((err as Error).message.split("\n")[0]!)}`);
     }
+    if ((typeof exports === "object" && exports !== null) || typeof exports === "function") this.loaded.set(specifier, exports);
+    return exports;
   }
 
   private walkGlobals(): void {
@@ -188,19 +225,24 @@ function allowedGetter(holder: object, key: string, atGlobal: boolean): boolean 
   return holder === process && PROCESS_GETTERS.has(key);
 }
 
+/** A path echoed in an error: quoted, cut to 200 characters. */
+function quote(path: string): string {
+  return cut(JSON.stringify(path));
+}
+
 function step(holder: unknown, seg: Segment, first: boolean, path: string, moduleRoot: boolean): unknown {
   if ((typeof holder !== "object" || holder === null) && typeof holder !== "function") {
-    throw new SnapshotError(`reference ${path} does not resolve (not an object on the way)`);
+    throw new SnapshotError(`reference ${quote(path)} does not resolve (not an object on the way)`);
   }
   const h = holder as object;
   if (seg === PROTO) return Reflect.getPrototypeOf(h);
   let d = Reflect.getOwnPropertyDescriptor(h, seg);
   // A CommonJS exports object stands in for an ES namespace's `default`.
   if (d === undefined && first && seg === "default") return h;
-  if (d === undefined) throw new SnapshotError(`reference ${path} does not resolve (no property ${String(seg)})`);
+  if (d === undefined) throw new SnapshotError(`reference ${quote(path)} does not resolve (no property ${cut(String(seg), 60)})`);
   if ("value" in d) return d.value;
   if (typeof seg === "string" && (moduleRoot || allowedGetter(h, seg, true))) return (h as Record<string, unknown>)[seg];
-  throw new SnapshotError(`reference ${path} does not resolve (${String(seg)} is an accessor)`);
+  throw new SnapshotError(`reference ${quote(path)} does not resolve (${cut(String(seg), 60)} is an accessor)`);
 }
 
 /** Binary min-heap of walk entries by comparePaths. */

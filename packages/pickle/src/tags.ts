@@ -39,7 +39,7 @@ export const T_SYMBOL = 14; //      14 [description?]     a unique symbol
 // Generic kinds: tag [...create values], then optionally T_FILL [i, ...fill values].
 // The item after the tag holds the fields listed after it below.
 export const T_HANDLER = 15; //     15 [kind, ...create]
-export const T_REDUCE = 16; //      16 [restore, state]
+export const T_REDUCE = 16; //      16 [restorer name, state, restore function?]
 export const T_OBJECT = 17; //      17 [proto]            then T_FILL (descriptors) or T_FILL_OBJECT
 export const T_ARRAY_SLOW = 18; //  18 [proto]            then descriptors (holes, extra props, frozen)
 export const T_MAP = 19; //         19 [proto]

@@ -1,4 +1,6 @@
+import { Packr } from "msgpackr";
 import { describe, expect, it } from "vitest";
+import * as T from "../src/tags.js";
 import {
   decodeGraph, encodeGraph, HandlerRegistry, ReducerRegistry, ReferenceTable, registerReducer, defaultReducers,
   SerializeError, SnapshotError, type ObjectHandler,
@@ -16,15 +18,29 @@ function restorePoint(s: [number, number]): Point {
 const fixtures = { Point, restorePoint };
 
 describe("reducers", () => {
-  it("writes the restore function as a value, so loading needs no registration", () => {
+  it("writes the reducer's name, and loading calls the restore function registered under it", () => {
     const table = new ReferenceTable().addModule("fixtures", fixtures);
     const reducers = new ReducerRegistry().register(Point, { reduce: (p) => [p.x, p.y], restore: restorePoint });
     const p = new Point(1, 2);
     const bytes = encodeGraph({ p, again: p }, { table, reducers });
-    const out = decodeGraph(bytes, { table }) as { p: Point; again: Point };
+    expect(Buffer.from(bytes).includes("Point")).toBe(true);
+    expect(() => decodeGraph(bytes, { table })).toThrow(/no reducer named "Point" is registered \(register it in the loading process\)/);
+    const loading = new ReducerRegistry().register(Point, { reduce: () => null, restore: (s: [number, number]) => new Point(s[1], s[0]) });
+    const out = decodeGraph(bytes, { table, reducers: loading }) as { p: Point; again: Point };
     expect(out.p).toBeInstanceOf(Point);
-    expect(out.p.sum).toBe(3);
+    expect([out.p.x, out.p.y]).toEqual([2, 1]);
     expect(out.again).toBe(out.p);
+  });
+
+  it("takes a reducer's own name, and refuses two classes under one name", () => {
+    class Other {}
+    const r = new ReducerRegistry().register(Point, { name: "geo.Point", reduce: (p) => [p.x, p.y], restore: restorePoint });
+    expect(() => r.register(Other, { name: "geo.Point", reduce: () => 0, restore: () => new Other() })).toThrow(/already registered for another class/);
+    expect(() => r.register(Other, { name: "spickle.fs.ReadStream", reduce: () => 0, restore: () => new Other() })).toThrow(/built-in reducer/);
+    const out = decodeGraph(encodeGraph(new Point(7, 8), { reducers: r }), { reducers: r }) as Point;
+    expect(out.sum).toBe(15);
+    r.register(Point, { name: "geo.Point2", reduce: (p) => [p.x, p.y], restore: restorePoint });
+    expect(r.restorer("geo.Point")).toBeUndefined();
   });
 
   it("accepts process-wide reducers and per-call pairs", () => {
@@ -35,7 +51,8 @@ describe("reducers", () => {
     } finally {
       defaultReducers.unregister(Point);
     }
-    const out = decodeGraph(encodeGraph([new Point(5, 6)], { table, reducers: [[Point, { reduce: (p: Point) => [p.x, p.y], restore: restorePoint }]] }), { table });
+    const pairs = [[Point, { reduce: (p: Point) => [p.x, p.y], restore: restorePoint }]] as const;
+    const out = decodeGraph(encodeGraph([new Point(5, 6)], { table, reducers: pairs }), { table, reducers: pairs });
     expect((out as Point[])[0]!.sum).toBe(11);
   });
 
@@ -51,6 +68,15 @@ describe("reducers", () => {
     const reducers = new ReducerRegistry().register(Point, { reduce: () => "x", restore: globalThis.eval as never });
     const bytes = encodeGraph(new Point(1, 2), { table, reducers });
     expect(() => decodeGraph(bytes, { table })).toThrow(SnapshotError);
+  });
+
+  it("loads a snapshot that names a registered restore function by reference (written before names)", () => {
+    const table = new ReferenceTable().addModule("fixtures", fixtures);
+    const body = [T.FORMAT, T.T_REF, ["fixtures#restorePoint"], [3, 4], T.T_REDUCE, [-1, -2], -3];
+    const bytes = new Packr({ useRecords: true }).pack(body);
+    expect(() => decodeGraph(bytes, { table })).toThrow(/refusing to call function restorePoint as a restore function: only registered reducers restore/);
+    const reducers = new ReducerRegistry().register(Point, { reduce: (p) => [p.x, p.y], restore: restorePoint });
+    expect((decodeGraph(bytes, { table, reducers }) as Point).sum).toBe(7);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { compile } from "@spickle/transform";
-import { dumps, loads } from "@spickle/pickle";
+import { dumps, loads, ReducerRegistry } from "@spickle/pickle";
 
 // Functions of compiled code in snapshots: closures as (module, function id, scope) re-created by
 // their module's factory, bound functions as (target, this, args). The module is used by
@@ -26,6 +26,13 @@ export function greet(this: { name: string }, greeting: string, punct: string) {
   return \`\${greeting}, \${this.name}\${punct}\`;
 }
 export const bound = greet.bind({ name: "Ada" }, "Hello");
+export const TempProto = { unit: "C" };
+export function makeTemp(c: number) {
+  return Object.assign(Object.create(TempProto), { c });
+}
+export function restoreTemp(c: number) {
+  return makeTemp(c + 1000);
+}
 `;
 
 const dir = new URL("./.gen/", import.meta.url);
@@ -48,6 +55,22 @@ describe("functions of compiled code in snapshots", () => {
     expect(copy.inc()).toBe(10);
     expect(copy.read()).toBe(10); // the copies share one scope …
     expect(counter.read()).toBe(5); // … which is not the original's
+  });
+
+  test("a reducer's restore function of compiled code travels with carryRestorers; only a trusted load uses it", async () => {
+    const { TempProto, makeTemp, restoreTemp } = await load();
+    const reducers = new ReducerRegistry().register({ prototype: TempProto }, { name: "test.Temp", reduce: (t: { c: number }) => t.c, restore: restoreTemp });
+    const carried = dumps([makeTemp(3)], { reducers, carryRestorers: true, serializableModules: [] });
+    const [t] = loads(carried) as [{ c: number }];
+    expect(Object.getPrototypeOf(t)).toBe(TempProto);
+    expect(t.c).toBe(1003);
+    expect(() => loads(carried, { allowCode: false })).toThrow(/^no reducer named "test\.Temp" is registered \(register it in the loading process\)$/);
+    expect((loads(carried, { allowCode: false, reducers }) as [{ c: number }])[0].c).toBe(1003);
+    // Without carryRestorers the snapshot names the reducer only.
+    expect(() => loads(dumps([makeTemp(3)], { reducers, serializableModules: [] }))).toThrow(/no reducer named "test\.Temp"/);
+    // A restore function that is not compiled code is never carried: the loading process registers it.
+    const plain = new ReducerRegistry().register({ prototype: TempProto }, { name: "test.Temp", reduce: (x: { c: number }) => x.c, restore: (c: number) => makeTemp(c) });
+    expect(() => loads(dumps([makeTemp(3)], { reducers: plain, carryRestorers: true, serializableModules: [] }))).toThrow(/no reducer named "test\.Temp"/);
   });
 
   test("a module-level function is the module's own; a bound function keeps what it binds", async () => {

@@ -130,7 +130,7 @@ describe("fs write streams re-open where the next write lands", () => {
     expect(fs.readFileSync(file, "utf8")).toBe("hello there world");
   });
 
-  it("continues in another process that registered nothing (the restore function is named in the snapshot)", async () => {
+  it("continues in another process that registered nothing (the built-in restorer is named in the snapshot)", async () => {
     const file = path.join(dir, "other.txt");
     const stream = fs.createWriteStream(file);
     await write(stream, "written here, ");

@@ -121,6 +121,8 @@ export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions
     return dumps(scheduler, {
       key: options.key,
       serializableModules: options.serializableModules,
+      // A resumed program's top-level registerReducer calls do not run again.
+      carryRestorers: true,
       handlers: [met.handler],
       header,
       onProgress: progress?.update,

@@ -4,6 +4,7 @@
 // length (a length-tracking view on a resizable buffer is not distinguishable from JS).
 // Extra own properties on buffers and views are not written: listing them would enumerate
 // every index of a view.
+import * as util from "node:util";
 import type { Decoder } from "../decoder.js";
 import * as T from "../tags.js";
 import { description, Raw, type Description } from "./description.js";
@@ -96,8 +97,9 @@ export const SHARED_BUFFER_KIND = {
 
 function bufferOf(w: unknown, dec: Decoder): ArrayBufferLike {
   const b = dec.value(w);
-  if (!(b instanceof ArrayBuffer) && !(b instanceof SharedArrayBuffer)) throw new Error("view over a non-buffer");
-  return b;
+  // By internal slot: an object forged with ArrayBuffer.prototype would be read as an iterable.
+  if (!util.types.isAnyArrayBuffer(b)) throw new Error("view over a non-buffer");
+  return b as ArrayBufferLike;
 }
 
 function uint(w: unknown): number {

@@ -1,6 +1,6 @@
 // Built-in policies for host objects: objects whose real state lives outside the JavaScript heap
 // (an open file, a socket, a timer in the event loop). fs streams and FileHandles are reduced to
-// (restore function, state) and re-open by path, flags and position on load (host-restore.ts);
+// (built-in restorer name, state) and re-open by path, flags and position on load (host-restore.ts);
 // the rest is refused with the path to the value and what to do instead.
 //
 // Decisions are cached per prototype, so an ordinary class instance costs one WeakMap lookup.
@@ -9,10 +9,7 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import type { EncodeContext } from "../handlers.js";
-import {
-  isAppendFlags, restoreFileHandle, RestoredFileHandle, restoreReadStream, restoreWriteStream,
-  type FileHandleState, type ReadStreamState, type WriteStreamState,
-} from "../host-restore.js";
+import { isAppendFlags, RestoredFileHandle, type FileHandleState, type ReadStreamState, type WriteStreamState } from "../host-restore.js";
 import * as T from "../tags.js";
 import { description, type Description } from "./description.js";
 import { nameOf, typeNameOf } from "./objects.js";
@@ -20,7 +17,8 @@ import { nameOf, typeNameOf } from "./objects.js";
 interface Policy {
   /** Set for refused kinds: why, and what to do instead. */
   refuse?: string;
-  restore?: (state: never) => unknown;
+  /** Name of its restore function among the built-in restorers (reducers.ts). */
+  restorer?: string;
   reduce?: (obj: never, ctx: EncodeContext, name: string) => unknown;
 }
 
@@ -39,13 +37,13 @@ export function describeHost(v: object, proto: object | null, ctx: EncodeContext
   const name = typeNameOf(v);
   if (p.refuse !== undefined) ctx.fail(name, p.refuse);
   const state = p.reduce!(v as never, ctx, name);
-  return description(T.T_REDUCE, name, [p.restore, state], [], false);
+  return description(T.T_REDUCE, name, [p.restorer, state], [], false);
 }
 
-const READ_STREAM: Policy = { restore: restoreReadStream, reduce: readStreamState };
-const WRITE_STREAM: Policy = { restore: restoreWriteStream, reduce: writeStreamState };
-const FILE_HANDLE: Policy = { restore: restoreFileHandle, reduce: fileHandleState };
-const RESTORED_FILE_HANDLE: Policy = { restore: restoreFileHandle, reduce: (h: RestoredFileHandle) => h.state };
+const READ_STREAM: Policy = { restorer: "spickle.fs.ReadStream", reduce: readStreamState };
+const WRITE_STREAM: Policy = { restorer: "spickle.fs.WriteStream", reduce: writeStreamState };
+const FILE_HANDLE: Policy = { restorer: "spickle.fs.FileHandle", reduce: fileHandleState };
+const RESTORED_FILE_HANDLE: Policy = { restorer: "spickle.fs.FileHandle", reduce: (h: RestoredFileHandle) => h.state };
 
 export const NATIVE_ITERATOR = "a native iterator's position is not observable (keep the collection and an index instead, " +
   "or iterate in a generator of code compiled by spickle)";

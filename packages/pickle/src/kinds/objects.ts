@@ -10,7 +10,7 @@ import { SYNC } from "@spickle/runtime";
 import type { Decoder } from "../decoder.js";
 import { SerializeError } from "../errors.js";
 import type { EncodeContext, ObjectHandler } from "../handlers.js";
-import type { Reducer } from "../reducers.js";
+import { isCompiledFunction, type NamedReducer } from "../reducers.js";
 import { ReferenceTable } from "../reference-table.js";
 import * as T from "../tags.js";
 import { description, type Description } from "./description.js";
@@ -72,7 +72,7 @@ export function describeSlowArray(a: unknown[], proto: object | null): Descripti
   return d;
 }
 
-export function describeReduced(obj: object, reducer: Reducer, ctx: EncodeContext): Description {
+export function describeReduced(obj: object, reducer: NamedReducer, ctx: EncodeContext, carryRestore: boolean): Description {
   let state: unknown;
   try {
     state = reducer.reduce(obj);
@@ -80,7 +80,8 @@ export function describeReduced(obj: object, reducer: Reducer, ctx: EncodeContex
     if (err instanceof SerializeError) throw err;
     ctx.fail(typeNameOf(obj), `its reducer failed: ${(err as Error)?.message ?? String(err)}`);
   }
-  return description(T.T_REDUCE, typeNameOf(obj), [reducer.restore, state], [], false);
+  const create = carryRestore && isCompiledFunction(reducer.restore) ? [reducer.name, state, reducer.restore] : [reducer.name, state];
+  return description(T.T_REDUCE, typeNameOf(obj), create, [], false);
 }
 
 export function describeHandler(h: ObjectHandler, obj: object, ctx: EncodeContext): Description {

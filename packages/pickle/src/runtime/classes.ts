@@ -17,7 +17,7 @@ import { types } from "node:util";
 import { SnapshotError } from "../errors.js";
 import type { EncodeContext, ObjectHandler } from "../handlers.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites } from "./modules.js";
 
 const getPrototypeOf = Object.getPrototypeOf;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -68,7 +68,8 @@ export const classHandler: ObjectHandler<Function> = {
     };
   },
   create: ([module, id, heritage, declared, keys, scope]) => {
-    const registry = module instanceof ModuleRecord ? module.sites : liveRegistry(module as string);
+    const registry = module instanceof ModuleRecord ? genuineSites(module) : liveRegistry(module as string);
+    if (registry === undefined && module instanceof ModuleRecord) throw new SnapshotError("the snapshot needs a class of a module record that has no functions (or is not a module record)");
     const where = module instanceof ModuleRecord ? module.id : String(module);
     const factory = registry?.factories.get(id as string);
     if (factory === undefined) throw new SnapshotError(`the snapshot needs class ${String(id)}, but module ${where} is not loaded or has no such class`);
@@ -94,8 +95,14 @@ export const prototypeHandler: ObjectHandler<object> = {
   early: true,
   claims: (value) => typeof value === "object" && classOfPrototype(value) !== undefined,
   describe: (proto) => ({ create: [classOfPrototype(proto)] }),
-  create: ([cls]) => (cls as Function).prototype as object,
+  create: ([cls]) => compiledClass(cls).prototype as object,
 };
+
+/** A class of compiled code (reading its `prototype` runs nothing), or a SnapshotError. */
+function compiledClass(cls: unknown): Function {
+  if (classOf(cls) === undefined) throw new SnapshotError("the snapshot names a class that is not a class of compiled code");
+  return cls as Function;
+}
 
 export const methodHandler: ObjectHandler<Function> = {
   kind: "spickle.method",
@@ -106,7 +113,7 @@ export const methodHandler: ObjectHandler<Function> = {
     return { create: [home, placement, key, kind] };
   },
   create: ([home, placement, key, kind]) =>
-    methodAt(home as Function, placement as MethodData["placement"], key as PropertyKey, kind as MethodData["kind"]),
+    methodAt(compiledClass(home), placement as MethodData["placement"], key as PropertyKey, kind as MethodData["kind"]),
 };
 
 /** Private fields of every class along the chain that `obj` was constructed by: [class, values]… */
@@ -150,7 +157,7 @@ export const instanceHandler: ObjectHandler<object> = {
     }
     return { create: [cls], fill: [propList(obj, skipInternal), privateState(obj, cls)], fillNames: ["properties", "private fields"] };
   },
-  create: ([cls]) => construct(cls as Function),
+  create: ([cls]) => construct(compiledClass(cls)),
   fill: (obj, [props, privates]) => {
     applyPropList(obj, props as unknown[]);
     const state = privates as unknown[];

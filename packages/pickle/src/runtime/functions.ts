@@ -11,11 +11,12 @@
 // is made by a factory inside that class: it is (class, function id, scope).
 
 import { INTERNAL_KEYS, type SiteRegistry, boundOf, classOf, closureOf, liveRegistry, ModuleRecord, moduleOf, rebind, recreate, type Scope } from "@spickle/runtime";
-import { SnapshotError } from "../errors.js";
+import { types } from "node:util";
+import { cut, SnapshotError } from "../errors.js";
 import type { ObjectHandler } from "../handlers.js";
 import { HandlerList } from "../kinds/description.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites } from "./modules.js";
 
 export const closureHandler: ObjectHandler<Function> = {
   kind: "spickle.closure",
@@ -45,14 +46,16 @@ export const closureHandler: ObjectHandler<Function> = {
 
 function make(module: unknown, id: string, home: unknown, scope: Scope | null): Function {
   if (home !== undefined && home !== null) {
-    const factory = classOf(home)?.sites?.[id];
+    const sites = classOf(home)?.sites;
+    const factory = sites !== undefined && Object.hasOwn(sites, id) ? sites[id] : undefined;
     if (factory === undefined) throw new SnapshotError(`the snapshot needs function ${id} of a class that has no such function`);
     return factory(scope);
   }
   let registry: SiteRegistry | undefined;
   if (module instanceof ModuleRecord) {
-    if (module.sites === null) throw new SnapshotError(`the snapshot needs function ${id}, but module ${module.id} has no functions`);
-    registry = module.sites;
+    const sites = genuineSites(module);
+    if (sites === undefined) throw new SnapshotError(`the snapshot needs function ${cut(String(id))} of a module record that has no functions (or is not a module record)`);
+    registry = sites;
   } else {
     registry = liveRegistry(module as string);
     if (registry === undefined) throw new SnapshotError(`the snapshot needs function ${id}, but module ${String(module)} is not loaded`);
@@ -100,5 +103,28 @@ export const boundHandler: ObjectHandler<Function> = {
     const { target, thisArg, args } = boundOf(fn)!;
     return { create: [target, thisArg, args] };
   },
-  create: ([target, thisArg, args]) => rebind({ target: target as Function, thisArg, args: args as unknown[] }),
+  create: ([target, thisArg, args]) => {
+    if (typeof target !== "function" || !Array.isArray(args)) throw new SnapshotError("a bound function's target is not a function");
+    checkNativeBind(target);
+    return rebind({ target, thisArg, args });
+  },
 };
+
+const nativeBind = Function.prototype.bind;
+
+/** Binding `target` must run nothing but the native bind: which reads `bind`, `length` and `name`
+ * along its prototype chain (a decoded object there could carry getters, a proxy traps). */
+function checkNativeBind(target: Function): void {
+  const found = new Set<string>();
+  for (let o: object | null = target; o !== null && found.size < 3; o = Reflect.getPrototypeOf(o)) {
+    if (types.isProxy(o)) throw new SnapshotError("a bound function's target has a proxy on its prototype chain");
+    for (const key of ["bind", "length", "name"]) {
+      if (found.has(key)) continue;
+      const d = Reflect.getOwnPropertyDescriptor(o, key);
+      if (d === undefined) continue;
+      found.add(key);
+      if (!("value" in d) || (key === "bind" && d.value !== nativeBind)) throw new SnapshotError(`a bound function's target has its own ${key}: it is not bound by the native bind`);
+    }
+  }
+  if (!found.has("bind")) throw new SnapshotError("a bound function's target has no bind");
+}

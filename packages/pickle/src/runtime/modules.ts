@@ -10,7 +10,7 @@
 // a new instance is rebuilt from the restore form and the snapshot's binding values are written
 // into it. `allowCode: false` refuses any snapshot that carries a module's code.
 
-import { liveModule, ModuleRecord, restoreModule, type ModuleInfo, type ModuleLink } from "@spickle/runtime";
+import { liveModule, ModuleRecord, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type SiteRegistry } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
 import { HandlerList } from "../kinds/description.js";
 import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
@@ -218,6 +218,15 @@ function linkChain(from: ModuleRecord, name: string, items: HandlerList[], ctx: 
     items.push(new HandlerList(["l", r, spec, v ? dep : dep.id]));
     r = v ? dep : undefined;
   }
+}
+
+/** The function registry of a module record this process made (loaded or restored); undefined
+ * when it has no functions, or for an object forged with ModuleRecord.prototype (whose
+ * accessors this never reads). */
+export function genuineSites(record: ModuleRecord): SiteRegistry | undefined {
+  const d = Object.getOwnPropertyDescriptor(record, "sites");
+  const sites = d !== undefined && "value" in d ? (d.value as unknown) : undefined;
+  return typeof sites === "object" && sites !== null && moduleOf(sites as SiteRegistry) === record ? (sites as SiteRegistry) : undefined;
 }
 
 /** Makes the binding writes of the load running with `ctx` go into `record`, a restored instance
