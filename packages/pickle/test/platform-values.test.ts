@@ -163,6 +163,19 @@ describe("platform data classes", () => {
   });
 });
 
+describe("lazy globals", () => {
+  it("a class Node defines lazily (ReadableStream, Headers, Blob) resolves in a process that has not read it yet", () => {
+    const pickle = JSON.stringify(pathToFileURL(path.join(HERE, "../dist/index.js")).href);
+    const write = `import { dumps } from ${pickle};
+      process.stdout.write(Buffer.from(dumps([ReadableStream, Headers, Blob, File])).toString("base64"));`;
+    const bytes = execFileSync(process.execPath, ["--input-type=module", "-e", write], { encoding: "utf8" });
+    const read = `import { loads } from ${pickle};
+      const [R, H, B, F] = loads(Buffer.from(${JSON.stringify(bytes)}, "base64"));
+      console.log(JSON.stringify([R === ReadableStream, H === Headers, B === Blob, F === File, new H({ a: "1" }).get("a")]));`;
+    expect(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", read], { encoding: "utf8" }))).toEqual([true, true, true, true, "1"]);
+  });
+});
+
 describe("refusals", () => {
   const message = (v: unknown) => {
     try {
