@@ -155,6 +155,14 @@ describe("platform data classes", () => {
     }
   });
 
+  it("an untrusted load (allowCode: false) restores them: their restorers are built in", () => {
+    const back = loads(dumps({ u: new URL("http://x/?a=1"), f: new Intl.ListFormat("en") }), { table: new ReferenceTable(), allowCode: false }) as {
+      u: URL;
+      f: Intl.ListFormat;
+    };
+    expect([back.u.searchParams.get("a"), back.f.format(["a", "b"])]).toEqual(["1", "a and b"]);
+  });
+
   it("a shared platform object stays one object", () => {
     const u = new URL("http://x/");
     const back = roundTrip([u, u, { u }]);
