@@ -29,6 +29,7 @@ import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
 import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
+import { builtinPathOf } from "./builtin-index.js";
 import { HandlerList, Raw, ViewedBytes, type Description } from "./kinds/description.js";
 import { BufferSpans } from "./buffer-spans.js";
 import { describeBuiltin, describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./kinds/index.js";
@@ -217,6 +218,8 @@ export class Encoder implements EncodeContext {
   private progressAt = Number.MAX_SAFE_INTEGER;
   /** How many graphs this encoder has started writing (see EncodeContext.generation). */
   generation = 0;
+  /** Set by walkAgain(): the graph is written once more (at most once). */
+  private again = false;
 
   constructor(options: EncodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
@@ -285,7 +288,14 @@ export class Encoder implements EncodeContext {
         out.rewind(start);
         this.walk(root, list, false);
       }
+      if (this.again) {
+        this.generation++;
+        this.reset();
+        out.rewind(start);
+        this.walk(root, list, false);
+      }
     } finally {
+      this.again = false;
       this.clear();
     }
   }
@@ -338,6 +348,10 @@ export class Encoder implements EncodeContext {
     this.top = 0;
     this.count = 0;
     this.negZero = 0;
+  }
+
+  walkAgain(): void {
+    this.again = true;
   }
 
   fail(typeName: string, reason: string, settles?: PromiseLike<unknown>): never {
@@ -576,7 +590,12 @@ export class Encoder implements EncodeContext {
     for (const h of this.handlers) {
       if (h.claims(v)) return this.pushGeneric(v, describeHandler(h, v, this));
     }
-    if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
+    if (typeof v === "function" || util.types.isModuleNamespaceObject(v)) {
+      // Unknown identity: an export of a loaded `node:` builtin is written by reference.
+      const builtin = builtinPathOf(v, typeof v !== "function");
+      if (builtin !== undefined) return ~this.leaf(v, T.T_REF, [builtin]);
+      if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
+    }
     const reducer = this.reducers?.get(proto) ?? defaultReducers.get(proto);
     if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this, this.carryRestorers));
     if (isArray(v)) return this.pushGeneric(v, describeSlowArray(v, proto));

@@ -14,6 +14,9 @@ export interface EncodeContext {
    * connection's messages), so a handler that keeps state per graph, keyed by the context,
    * starts afresh when this changes. */
   readonly generation?: number;
+  /** Asks for the graph to be written once more when this walk ends (a link between two objects
+   * learned after the first of them was written). The new walk has a new generation. */
+  walkAgain?(): void;
 }
 
 /** What the decoder hands a handler. */

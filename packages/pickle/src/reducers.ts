@@ -4,6 +4,7 @@
 // registered (and the built-in ones): a snapshot never chooses which function the decoder calls.
 import { closureOf, methodOf } from "@spickle/runtime";
 import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
+import * as P from "./platform-restore.js";
 
 /** How instances of one class are written and re-created. */
 export interface Reducer<T = unknown, S = unknown> {
@@ -24,11 +25,24 @@ export interface NamedReducer extends Reducer {
 type Constructor = abstract new (...args: never[]) => unknown;
 type Restore = (state: never) => unknown;
 
-/** Restore functions of the built-in host policies (kinds/host.ts), by the names they write. */
+/** Restore functions of the built-in policies (kinds/host.ts, kinds/platform.ts), by the names they write. */
 export const BUILTIN_RESTORERS: ReadonlyMap<string, Restore> = new Map<string, Restore>([
   ["spickle.fs.ReadStream", restoreReadStream],
   ["spickle.fs.WriteStream", restoreWriteStream],
   ["spickle.fs.FileHandle", restoreFileHandle],
+  // Platform data classes (kinds/platform.ts).
+  ["spickle.URL", P.restoreURL],
+  ["spickle.URLSearchParams", P.restoreSearchParams],
+  ["spickle.TextEncoder", P.restoreTextEncoder],
+  ["spickle.TextDecoder", P.restoreTextDecoder],
+  ["spickle.AbortController", P.restoreAbortController],
+  ["spickle.AbortSignal", P.restoreAbortSignal],
+  ["spickle.Headers", P.restoreHeaders],
+  ["spickle.DOMException", P.restoreDOMException],
+  ["spickle.Event", P.restoreEvent],
+  ["spickle.Intl", P.restoreIntl],
+  ["spickle.fs.Stats", P.restoreStats],
+  ["spickle.fs.Dirent", P.restoreDirent],
 ]);
 const BUILTIN_BY_FUNCTION = new Set<unknown>(BUILTIN_RESTORERS.values());
 

@@ -18,6 +18,17 @@ import { appendSegment, comparePaths, parsePath, PROTO, WELL_KNOWN_NAME, type Se
 const GLOBAL_GETTERS = new Set(["process", "Buffer", "TextEncoder", "TextDecoder", "AbortController", "AbortSignal",
   "DOMException", "atob", "btoa", "performance", "crypto"]);
 const PROCESS_GETTERS = new Set(["stdout", "stderr"]);
+// Node's lazy web globals: getters until first read, data properties after. The walk never reads
+// one that is still a getter (it loads a module), but a path written where it had become data
+// must resolve where it has not.
+const LAZY_GLOBALS = new Set(["Blob", "File", "FormData", "Headers", "Request", "Response", "fetch", "WebSocket", "EventSource",
+  "BroadcastChannel", "MessageChannel", "MessagePort", "MessageEvent", "CompressionStream", "DecompressionStream",
+  "ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest",
+  "ReadableByteStreamController", "ReadableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
+  "WritableStream", "WritableStreamDefaultWriter", "WritableStreamDefaultController", "ByteLengthQueuingStrategy",
+  "CountQueuingStrategy", "TextEncoderStream", "TextDecoderStream", "Performance", "PerformanceEntry", "PerformanceMark",
+  "PerformanceMeasure", "PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming", "Crypto",
+  "CryptoKey", "SubtleCrypto", "CustomEvent", "navigator", "Navigator"]);
 // `node:` builtins and bare package specifiers; never relative or absolute paths or URLs.
 const SPECIFIER = /^(node:[\w/]+|(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/[\w-][\w.-]*)*)$/;
 
@@ -241,7 +252,9 @@ function step(holder: unknown, seg: Segment, first: boolean, path: string, modul
   if (d === undefined && first && seg === "default") return h;
   if (d === undefined) throw new SnapshotError(`reference ${quote(path)} does not resolve (no property ${cut(String(seg), 60)})`);
   if ("value" in d) return d.value;
-  if (typeof seg === "string" && (moduleRoot || allowedGetter(h, seg, true))) return (h as Record<string, unknown>)[seg];
+  if (typeof seg === "string" && (moduleRoot || allowedGetter(h, seg, true) || (h === globalThis && first && LAZY_GLOBALS.has(seg)))) {
+    return (h as Record<string, unknown>)[seg];
+  }
   throw new SnapshotError(`reference ${quote(path)} does not resolve (${cut(String(seg), 60)} is an accessor)`);
 }
 

@@ -9,6 +9,7 @@ import { describeMap, describeSet, MAP_KIND, SET_KIND } from "./collections.js";
 import type { Description } from "./description.js";
 import { describeError, ERROR_KIND } from "./error-objects.js";
 import { describeHost, NATIVE_ITERATOR } from "./host.js";
+import { describePlatform } from "./platform.js";
 import { NUMBERS_KIND } from "./numbers.js";
 import { describeObject, OBJECT_KIND, SLOW_ARRAY_KIND, typeNameOf } from "./objects.js";
 import { BOXED_KIND, DATE_KIND, describeBoxed, describeDate, describeRegExp, REGEXP_KIND } from "./wrappers.js";
@@ -45,6 +46,8 @@ export function describeBuiltin(v: object, proto: object | null, ctx: EncodeCont
   if (t.isMapIterator(v) || t.isSetIterator(v)) ctx.fail(name, NATIVE_ITERATOR);
   if (t.isModuleNamespaceObject(v)) ctx.fail("module namespace", "module is not in the reference table (use table.addModule)");
   if (t.isExternal(v)) ctx.fail("host object", "host objects have no JavaScript-visible state");
+  const platform = describePlatform(v, proto, ctx, name);
+  if (platform !== undefined) return platform;
   const host = describeHost(v, proto, ctx);
   if (host !== undefined) return host;
   return describeObject(v, proto, ctx, handlers);
