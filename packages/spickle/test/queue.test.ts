@@ -299,3 +299,54 @@ describe("spickle queue", () => {
     expect(away.stderr).toMatch(/^spickle: cannot reach the NATS server at nats:\/\/127\.0\.0\.1:1/);
   });
 });
+
+describe("spickle run --store", () => {
+  /** Runs squares.ts 8 steps with --store, stops it with SIGTERM after step 4, resumes it. */
+  async function stopAndResume(store: string): Promise<{ first: string; second: ReturnType<typeof spickle> }> {
+    const child = spawn(process.execPath, [bin, "run", "--store", store, "--job", "sq", join(project, "squares.ts"), "8", "150"], {
+      cwd: scratch,
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    for (let i = 0; i < 600 && !/step 5/.test(out); i++) await sleep(50);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once("exit", (c) => resolve(c));
+      child.kill("SIGTERM");
+    });
+    expect(code).toBe(75);
+    const second = spickle(["resume", "--store", store, "sq"]);
+    return { first: out, second };
+  }
+
+  it("checkpoints into a folder store; resume --store continues the job", async () => {
+    const { first, second } = await stopAndResume(join(scratch, "run-store"));
+    expect(first).toMatch(/step 1\nstep 2\n/);
+    expect(second.stderr).toBe("");
+    expect(second.status).toBe(0);
+    const lastBefore = Number(/step (\d+)\n(?![\s\S]*step \d)/.exec(first)![1]);
+    // The resumed run starts after the newest checkpoint (taken after every other step).
+    const resumedFrom = Number(/^step (\d+)/.exec(second.stdout)![1]);
+    expect(resumedFrom).toBeLessThanOrEqual(lastBefore + 1);
+    expect(second.stdout).toMatch(new RegExp(`finished ${sumOfSquares(8)}\\n$`));
+  }, 120_000);
+
+  it("checkpoints into the JetStream Object Store the same way", async () => {
+    const { second } = await stopAndResume(nats.url);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`finished ${sumOfSquares(8)}\\n$`));
+    const seqs = await withQueue((queue) => queue.store.list("sq"));
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs.length).toBeLessThanOrEqual(3);
+  }, 120_000);
+
+  it("usage: --store with -c, --job without --store, a job with no checkpoint", () => {
+    expect(spickle(["run", "--store", nats.url, "-c", "x.ckpt", join(project, "squares.ts")]).stderr).toBe("spickle: --store and --checkpoint-file: give one of them\n");
+    expect(spickle(["run", "--job", "a", join(project, "squares.ts")]).stderr).toBe("spickle: --job names a job in a store: it needs --store\n");
+    const none = spickle(["resume", "--store", join(scratch, "empty-store"), "nothing"]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/#nothing: no checkpoint of this job in the store/);
+  });
+});

@@ -16,10 +16,17 @@ export interface CheckpointCliOptions {
   maxSlice?: number;
   /** `resume --force`: resume a checkpoint of a program that finished. */
   force?: boolean;
+  /** `--store <url>`: checkpoints go to a checkpoint store (./store-target.ts), not a file. */
+  store?: string;
+  /** `--job <name>`: the job's name in the store. */
+  job?: string;
 }
 
 /** `--checkpoint-every` and `--keep` need a checkpoint file: checked before anything runs. */
 export function checkCheckpointUsage(cli: CheckpointCliOptions, checkpointFile: string | undefined): void {
+  if (cli.store !== undefined && cli.checkpointFile !== undefined) throw new UsageError("spickle: --store and --checkpoint-file: give one of them");
+  if (cli.job !== undefined && cli.store === undefined) throw new UsageError("spickle: --job names a job in a store: it needs --store");
+  if (cli.store !== undefined) return;
   if (checkpointFile === undefined && (cli.checkpointEvery !== undefined || cli.keep !== undefined)) {
     throw new UsageError(`spickle: ${cli.checkpointEvery !== undefined ? "--checkpoint-every" : "--keep"} needs --checkpoint-file`);
   }

@@ -11,10 +11,11 @@
 
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { SnapshotError } from "@spickle/pickle";
+import { readSnapshotHeader, SnapshotError } from "@spickle/pickle";
 import { resumeCheckpointWith } from "../index.js";
 import { awaitProgram, checkpointPolicy } from "./checkpoint-policy.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+import { UsageError } from "./errors.js";
 import { takeLease } from "./lease.js";
 import { fileProblem, readSnapshotFile } from "./snapshot-file.js";
 
@@ -34,6 +35,7 @@ function isRegularFile(path: string): boolean {
 }
 
 export async function resumeSnapshot(file: string, args: string[], options: CheckpointCliOptions): Promise<void> {
+  if (options.store !== undefined) return resumeFromStore(file, args, options);
   const source = resolve(file);
   const checkpointFile = resolve(options.checkpointFile ?? source);
   checkCheckpointUsage(options, checkpointFile);
@@ -83,4 +85,42 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
     throw fileProblem(file, `cannot resume: ${message.replace(/^spickle: /, "")}`);
   }
   await awaitProgram(running, policy);
+}
+
+/** `spickle resume --store <url> <job> [args...]`: continues the job from its newest checkpoint in
+ * the store; later checkpoints go to the same store and job. */
+async function resumeFromStore(job: string, args: string[], options: CheckpointCliOptions): Promise<void> {
+  if (options.job !== undefined && options.job !== job) throw new UsageError("spickle: resume --store takes the job's name in place of a checkpoint file (no --job)");
+  checkCheckpointUsage(options, undefined);
+  const { latestFromStore, openStoreTarget } = await import("./store-target.js");
+  const target = await openStoreTarget(options.store!, job);
+  try {
+    const bytes = await latestFromStore(target);
+    let header: Record<string, unknown>;
+    try {
+      header = readSnapshotHeader(bytes);
+    } catch (error) {
+      throw fileProblem(target.label, (error as Error).message.split("\n")[0]!);
+    }
+    if (header.kind !== "checkpoint") throw fileProblem(target.label, "not a checkpoint: nothing to resume");
+    if (!carriesAllItsCode(header)) {
+      throw fileProblem(target.label, "this checkpoint names some of its modules by reference; resume it from a file where its program is (spickle resume <file>)");
+    }
+    const entry = typeof header.entry === "string" ? header.entry : undefined;
+    const policy = checkpointPolicy(options, target.label, entry, { leases: [] });
+    const { writeToStore } = await import("./store-target.js");
+    await writeToStore(policy.options, target, options.keep);
+    const script = typeof header.script === "string" ? header.script : entry;
+    process.argv = [process.argv[0]!, script ?? job, ...args];
+    let running: Promise<unknown>;
+    try {
+      running = resumeCheckpointWith(policy.options, bytes, ...args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      throw fileProblem(target.label, `cannot resume: ${message.replace(/^spickle: /, "")}`);
+    }
+    await awaitProgram(running, policy);
+  } finally {
+    await target.close();
+  }
 }

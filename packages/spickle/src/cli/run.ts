@@ -16,6 +16,7 @@ import { linkedStart } from "../loader/linked.js";
 import { registerLoader } from "../loader/register-loader.js";
 import { clip, ProgramError, UsageError } from "./errors.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+import { defaultJobName, openStoreTarget, writeToStore } from "./store-target.js";
 
 /** Records the script's path as given (`argv[1]` after a resume) when it is not the real path
  * the header's `entry` holds (a symlink). */
@@ -86,7 +87,14 @@ async function runCheckpointableMain(
   script: string,
 ): Promise<void> {
   const [{ runCheckpointable }, { awaitProgram, checkpointPolicy }] = await Promise.all([import("../checkpoint.js"), import("./checkpoint-policy.js")]);
-  const policy = checkpointPolicy(options, checkpointFile, entry);
-  recordScriptPath(policy.options, entry, script);
-  await awaitProgram(runCheckpointable(main, policy.options, ...args), policy);
+  // `--store`: checkpoints go to the store under the job's name (no file, so no file lease).
+  const target = options.store === undefined ? undefined : await openStoreTarget(options.store, options.job ?? defaultJobName(entry));
+  try {
+    const policy = checkpointPolicy(options, target?.label ?? checkpointFile, entry, target === undefined ? {} : { leases: [] });
+    if (target !== undefined) await writeToStore(policy.options, target, options.keep);
+    recordScriptPath(policy.options, entry, script);
+    await awaitProgram(runCheckpointable(main, policy.options, ...args), policy);
+  } finally {
+    await target?.close();
+  }
 }
