@@ -7,7 +7,7 @@
 // It never calls a function named by the input, except constructors of known builtin types,
 // handlers' create/fill, and reducers' restore functions — and a restore function that resolves
 // to a builtin (globalThis or node:) is refused, so a forged snapshot cannot call eval.
-import { Unpackr } from "msgpackr/unpack";
+import { Unpackr } from "./msgpackr.js";
 import { asSnapshotError, SnapshotError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type DecodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReferenceTable, ReferenceTable } from "./reference-table.js";

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as pathModule from "node:path";
-import { Packr } from "msgpackr/pack";
+import { Packr } from "./msgpackr.js";
 import { crc32, crc32Range } from "./crc32.js";
 import { SnapshotError } from "./errors.js";
 

@@ -208,6 +208,26 @@ describe("errors", () => {
   });
 });
 
+describe("stack traces", () => {
+  // Node ≥ 22 makes `stack` an own accessor of native functions; a snapshot keeps the string.
+  it("keeps the stack Error.captureStackTrace gave a plain object, as an own property", () => {
+    const record: { stack?: string; id: number } = { id: 7 };
+    Error.captureStackTrace(record);
+    const out = rt(record);
+    expect(out.id).toBe(7);
+    expect(out.stack).toBe(record.stack);
+    expect(out.stack).toContain("kinds.test.ts");
+    expect(Object.getOwnPropertyDescriptor(out, "stack")).toMatchObject({ enumerable: false, configurable: true });
+  });
+
+  it("keeps an error's stack after it was replaced through the accessor", () => {
+    const e = new Error("x");
+    e.stack = "custom stack";
+    const out = rt({ e });
+    expect(out.e.stack).toBe("custom stack");
+  });
+});
+
 describe("by reference", () => {
   it("keeps builtins by reference", () => {
     const v = { max: Math.max, push: Array.prototype.push, math: Math, json: JSON, proto: Object.prototype, map: Map, out: process.stdout };

@@ -42,7 +42,9 @@ export class CheckpointSupport {
     // Without a path, the host's checkpoint file wins (a resumed program writes where the resume
     // asked), then the one this program started with.
     const target = path ?? this.checkpointFile;
-    if (target === null) throw new Error("spickle: checkpoint() needs a path (or a checkpoint file option)");
+    if (target === null) {
+      throw new Error("spickle: checkpoint() needs a path: call cp.checkpoint(path), or give a checkpoint file (spickle run -c/--checkpoint-file <path>, or the checkpointFile option)");
+    }
     return hostCall<CheckpointResult>({ kind: "file", path: target, explicit: path !== undefined } satisfies CheckpointRequest);
   }
 }

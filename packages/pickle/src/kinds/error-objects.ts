@@ -24,9 +24,7 @@ export function describeError(e: Error, proto: object | null): Description {
   const def = CONSTRUCTORS[name]!.prototype;
   const d = description(T.T_ERROR, name, [proto === def ? T.DEFAULT_PROTO : proto, name]);
   d.propsAt = 0;
-  // Newer V8 versions make `stack` an own accessor pair of native functions: write its value.
-  describeProps(e, d.fill, undefined, (key, pd) =>
-    key === "stack" ? { value: (e as { stack?: unknown }).stack, writable: true, enumerable: pd.enumerable, configurable: pd.configurable } : pd);
+  describeProps(e, d.fill);
   return d;
 }
 

@@ -18,6 +18,12 @@ const getOwnPropertySymbols = Object.getOwnPropertySymbols;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const isExtensible = Object.isExtensible;
 
+/** Node ≥ 22 gives errors, and objects passed to Error.captureStackTrace, an own
+ * `stack` accessor pair of native functions shared by all of them; older versions an own data
+ * property. A snapshot holds the stack string as a data property, so it is the same on every
+ * version and resumes on any. */
+const stackGetter = getOwnPropertyDescriptor(new Error(), "stack")?.get;
+
 /** Fast check: when every own property is an enumerable, writable, configurable data property
  * with a string key (and the object is extensible), returns the keys and writes the values to
  * values[at…]; otherwise null (having written some of them). One descriptor read per key, no
@@ -38,8 +44,7 @@ export function ordinaryProps(obj: object, values: unknown[], at: number): strin
 
 /** Appends the exact own-property list of `obj` to `out`, skipping keys `skip` rejects. Returns
  * false (appending nothing) when there is nothing to restore: extensible and no properties. */
-export function describeProps(obj: object, out: unknown[], skip?: (key: string | symbol, d: PropertyDescriptor) => boolean,
-  mapAccessor?: (key: string | symbol, d: PropertyDescriptor) => PropertyDescriptor): boolean {
+export function describeProps(obj: object, out: unknown[], skip?: (key: string | symbol, d: PropertyDescriptor) => boolean): boolean {
   const start = out.length;
   const extensible = isExtensible(obj);
   out.push(extensible ? 1 : 0);
@@ -47,7 +52,7 @@ export function describeProps(obj: object, out: unknown[], skip?: (key: string |
     if (key === TRANSIENT) continue;
     let d = getOwnPropertyDescriptor(obj, key)!;
     if (skip !== undefined && skip(key, d)) continue;
-    if (mapAccessor !== undefined && d.get !== undefined) d = mapAccessor(key, d);
+    if (d.get !== undefined && d.get === stackGetter) d = { value: d.get.call(obj), writable: true, enumerable: d.enumerable, configurable: d.configurable };
     const flags = (d.enumerable ? ENUMERABLE : 0) | (d.configurable ? CONFIGURABLE : 0);
     if ("value" in d) out.push(key, flags | (d.writable ? WRITABLE : 0), d.value);
     else out.push(key, flags | ACCESSOR, d.get, d.set);

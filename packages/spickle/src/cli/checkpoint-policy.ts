@@ -7,8 +7,10 @@
 //   point and the whole program is written to the checkpoint file, then it continues.
 
 import { existsSync, linkSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { writeSnapshotFile } from "@spickle/pickle";
+import type Picomatch from "picomatch";
 import type { Scheduler } from "@spickle/runtime";
 import { checkpointBytes, type CheckpointOptions } from "../checkpoint.js";
 import { ProgramError } from "./errors.js";
@@ -52,29 +54,41 @@ export async function awaitProgram(running: Promise<unknown>, { periodic, signal
   }
 }
 
-/** A glob over module ids (`src/**`, `lib/*.ts`, `?`) as a RegExp: `**` crosses folders, `*` not. */
-export function globToRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        i++;
-        if (glob[i + 1] === "/") {
-          i++;
-          out += "(?:.*/)?";
-        } else out += ".*";
-      } else out += "[^/]*";
-    } else if (c === "?") out += "[^/]";
-    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+/** Splits `a,{b,c}/**` at the commas outside braces: `a`, `{b,c}/**`. */
+export function splitPatterns(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const c of list) {
+    if (c === "," && depth === 0) {
+      out.push(current);
+      current = "";
+      continue;
+    }
+    if (c === "{") depth++;
+    else if (c === "}" && depth > 0) depth--;
+    current += c;
   }
-  return new RegExp(`^${out}$`);
+  out.push(current);
+  return out.map((p) => p.trim()).filter(Boolean);
 }
 
-/** `--serializable-modules a b,c`: the module ids matching any pattern go by value. */
+/**
+ * `--serializable-modules a b,c`: the module ids (paths from the project root) matching any
+ * pattern go by value, except those matching a `!pattern`; only `!` patterns: everything else.
+ * Globs as picomatch reads them: `**`, `*`, `?`, `[ab]`, `{a,b}`, extglobs; dot files match.
+ */
 export function serializableModulesMatching(patterns: string[]): (id: string) => boolean {
-  const regexps = patterns.flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean).map(globToRegExp);
-  return (id) => regexps.some((r) => r.test(id));
+  // Loaded here: only runs that name modules pay for it at start-up.
+  const picomatch = createRequire(import.meta.url)("picomatch") as typeof Picomatch;
+  const all = patterns.flatMap(splitPatterns);
+  const negated = (p: string) => p.startsWith("!") && !p.startsWith("!("); // `!(a|b)` is an extglob
+  const include = all.filter((p) => !negated(p));
+  const exclude = all.filter(negated).map((p) => p.slice(1));
+  const options = { dot: true };
+  const included = include.length === 0 ? () => true : picomatch(include, options);
+  const excluded = exclude.length === 0 ? () => false : picomatch(exclude, options);
+  return (id) => included(id) && !excluded(id);
 }
 
 /** The path of the k-th previous checkpoint (k ≥ 1). */

@@ -44,9 +44,20 @@ function keep(): Option {
 function serializableModules(): Option {
   return new Option(
     "--serializable-modules <globs>",
-    "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference (repeatable)",
+    "only modules whose ids (paths from the project root) match these comma-separated globs go into checkpoints by value, the rest by reference; !glob excludes (repeatable)",
   ).argParser(collect);
 }
+
+/** The environment variables spickle reads (`spickle --help`). */
+const ENVIRONMENT = `
+Environment:
+  SPICKLE_KEY           HMAC key: checkpoints are signed with it, and resume, inspect and
+                        workers refuse snapshots and peers without a valid signature
+  SPICKLE_CACHE_DIR     where compiled modules are cached (default: <project>/node_modules/.cache/spickle,
+                        else $XDG_CACHE_HOME/spickle, else ~/.cache/spickle)
+  XDG_CACHE_HOME        see SPICKLE_CACHE_DIR
+  SPICKLE_DEBUG_LOADER  1: the loader says on stderr what it compiles, caches and resolves
+`;
 
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
@@ -90,7 +101,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
         "$ spickle run --checkpoint-file job.ckpt job.ts 1000   # run; cp.checkpoint() writes job.ckpt",
         "$ spickle resume job.ckpt                              # later: continue from the last checkpoint",
         "$ spickle inspect job.ckpt                             # what is in it",
-      ]),
+      ]) + ENVIRONMENT,
     );
 
   program
