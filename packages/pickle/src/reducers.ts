@@ -12,14 +12,14 @@ export interface Reducer<T = unknown, S = unknown> {
   restore(state: S): T;
 }
 
-type Constructor = abstract new (...args: never[]) => unknown;
+export type Constructor = abstract new (...args: never[]) => unknown;
 
 /** Reducers keyed by the prototype their instances have (matched exactly, not by instanceof:
  * a subclass has its own state layout and needs its own reducer). */
 export class ReducerRegistry {
   private readonly byProto = new Map<object, Reducer>();
 
-  register<T>(cls: Constructor | { prototype: T }, reducer: Reducer<T, unknown>): this {
+  register<T, S>(cls: Constructor | { prototype: T }, reducer: Reducer<T, S>): this {
     const proto = (cls as { prototype?: unknown }).prototype;
     if (typeof proto !== "object" || proto === null) throw new TypeError("registerReducer: class has no prototype object");
     if (typeof reducer?.reduce !== "function" || typeof reducer.restore !== "function") {
@@ -51,7 +51,7 @@ export class ReducerRegistry {
 export const defaultReducers = new ReducerRegistry();
 
 /** Registers a process-wide reducer for instances whose prototype is `cls.prototype`. */
-export function registerReducer<T>(cls: Constructor | { prototype: T }, reducer: Reducer<T, unknown>): void {
+export function registerReducer<T, S>(cls: Constructor | { prototype: T }, reducer: Reducer<T, S>): void {
   defaultReducers.register(cls, reducer);
 }
 
