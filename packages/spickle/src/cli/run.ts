@@ -16,22 +16,24 @@ import { linkedStart } from "../loader/linked.js";
 import { registerLoader } from "../loader/register-loader.js";
 import { ProgramError, UsageError } from "./errors.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+import { checkLaunchUsage, type LaunchCliOptions } from "./launch-options.js";
 
 function isGeneratorFunction(fn: unknown): boolean {
   return typeof fn === "function" && fn.constructor?.name === "GeneratorFunction";
 }
 
 /** Imports `entry` (an absolute, real path): from the linked cache when it is complete, else
- * through the loader hooks. A failure is the program's. */
-export async function importEntry(entry: string): Promise<Record<string, unknown>> {
+ * through the loader hooks (always with `hooks`: --no-cache, and Node's watch mode, which
+ * watches what the hooks load). A failure is the program's. */
+export async function importEntry(entry: string, how: { hooks?: boolean; cache?: boolean } = {}): Promise<Record<string, unknown>> {
   const fallbackRoot = dirname(entry);
-  const linked = await linkedStart(entry, fallbackRoot);
+  const linked = how.hooks === true || how.cache === false ? undefined : await linkedStart(entry, fallbackRoot);
   let url: string;
   if (linked !== undefined) {
     process.setSourceMapsEnabled(true);
     url = linked;
   } else {
-    registerLoader({ fallbackRoot });
+    registerLoader({ fallbackRoot, ...(how.cache === false ? { cache: false } : {}) });
     url = pathToFileURL(entry).href;
   }
   try {
@@ -41,7 +43,7 @@ export async function importEntry(entry: string): Promise<Record<string, unknown
   }
 }
 
-export async function runScript(script: string, args: string[], options: CheckpointCliOptions): Promise<void> {
+export async function runScript(script: string, args: string[], options: CheckpointCliOptions & LaunchCliOptions): Promise<void> {
   const given = resolve(script);
   const stat = statSync(given, { throwIfNoEntry: false });
   if (stat === undefined) throw new UsageError(`spickle: ${script}: no such file`);
@@ -49,7 +51,8 @@ export async function runScript(script: string, args: string[], options: Checkpo
   const entry = realpathSync(given);
   const checkpointFile = options.checkpointFile === undefined ? undefined : resolve(options.checkpointFile);
   checkCheckpointUsage(options, checkpointFile);
-  const module = await importEntry(entry);
+  checkLaunchUsage(options);
+  const module = await importEntry(entry, { hooks: options.watched === true, cache: options.cache !== false });
   const main = module.default;
   if (isCompiledGeneratorFunction(main)) {
     await runCheckpointableMain(main as CheckpointableMain<string[], unknown>, args, options, checkpointFile, entry);
