@@ -116,9 +116,9 @@ export function verifyWith(bytes: Uint8Array, key: Uint8Array | undefined): Layo
   if (bytes.length > expected) throw new SnapshotError(`trailing data after snapshot (${bytes.length} bytes, expected ${expected})`);
   if (u32(bytes, bodyEnd) !== crc32Range(bytes, 0, bodyEnd)) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
   if (key !== undefined) {
-    if (!signed) throw new SnapshotError("snapshot is unsigned but a key is set");
+    if (!signed) throw new SnapshotError("snapshot is unsigned but a key is set (SPICKLE_KEY or the key option)");
     const mac = hmac(key, bytes.subarray(0, bodyEnd + 4));
-    if (!crypto().timingSafeEqual(mac, bytes.subarray(bodyEnd + 4))) throw new SnapshotError("signature mismatch (wrong key or tampered snapshot)");
+    if (!crypto().timingSafeEqual(mac, bytes.subarray(bodyEnd + 4))) throw new SnapshotError("signature mismatch (wrong key: SPICKLE_KEY or the key option; or a tampered snapshot)");
   }
   return { headerStart: PREFIX, headerEnd, bodyStart: headerEnd + 8, bodyEnd };
 }

@@ -127,6 +127,9 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .option("--inspect-port <[host:]port>", "where the debugger listens (with --inspect or --inspect-brk)")
     .option("--watch", "run again whenever a file the program imported changes (node --watch)")
     .addOption(new Option("--watched").hideHelp())
+    // A hidden --cache first: without it commander would default `cache` to true, and a run
+    // with no options (main.ts's shortcut, which passes {}) would parse differently.
+    .addOption(new Option("--cache").hideHelp())
     .option("--no-cache", "compile every module afresh, neither reading nor writing the compile cache")
     .option("--tsconfig <path>", "the project's tsconfig.json (checked to exist; the compiler strips types file by file and reads no compiler options)")
     .passThroughOptions()
