@@ -78,7 +78,8 @@ export async function relaunch(script: string, args: string[], options: LaunchCl
   const scriptIndex = argv.length - args.length - 1;
   if (argv[scriptIndex] !== script) throw new Error(`cannot find the script ${script} in the command line`);
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, [...nodeFlags(options), process.argv[1]!, ...childArguments(argv, scriptIndex, options)], { stdio: "inherit" });
+  // This process's own node flags (--max-old-space-size, …) go on to the child too.
+  const child = spawn(process.execPath, [...process.execArgv, ...nodeFlags(options), process.argv[1]!, ...childArguments(argv, scriptIndex, options)], { stdio: "inherit" });
   const forward = (signal: NodeJS.Signals) => {
     if (signal !== "SIGINT") child.kill(signal);
   };
