@@ -4,5 +4,5 @@
 import { resumeCheckpoint } from "spickle";
 import "./long-running.js";
 
-const checkpointFile = process.env.CHECKPOINT_FILE ?? "example1.checkpoint";
+const checkpointFile = process.env["CHECKPOINT_FILE"] ?? "example1.checkpoint";
 await resumeCheckpoint(checkpointFile, ...process.argv.slice(2));

@@ -2,5 +2,5 @@
 import { runCheckpointable } from "spickle";
 import longRunning from "./long-running.js";
 
-const checkpointFile = process.env.CHECKPOINT_FILE ?? "example1.checkpoint";
+const checkpointFile = process.env["CHECKPOINT_FILE"] ?? "example1.checkpoint";
 await runCheckpointable(longRunning, { checkpointFile }, ...process.argv.slice(2));

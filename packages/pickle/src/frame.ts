@@ -148,9 +148,9 @@ export function readFrame(bytes: Uint8Array, key: Uint8Array | undefined): Frame
   const bodyEnd = expected - CRC_SIZE - (prefix.signed ? MAC_LENGTH : 0);
   if (u32(bytes, bodyEnd) !== crc32Range(bytes, 0, bodyEnd)) throw new SnapshotError("checksum mismatch (snapshot is corrupted)");
   if (key !== undefined) {
-    if (!prefix.signed) throw new SnapshotError("snapshot is unsigned but a key is set");
+    if (!prefix.signed) throw new SnapshotError("snapshot is unsigned but a key is set (SPICKLE_KEY or the key option)");
     const mac = hmac(key, bytes.subarray(0, bodyEnd + CRC_SIZE));
-    if (!crypto().timingSafeEqual(mac, bytes.subarray(bodyEnd + CRC_SIZE))) throw new SnapshotError("signature mismatch (wrong key or tampered snapshot)");
+    if (!crypto().timingSafeEqual(mac, bytes.subarray(bodyEnd + CRC_SIZE))) throw new SnapshotError("signature mismatch (wrong key: SPICKLE_KEY or the key option; or a tampered snapshot)");
   }
   return { version: prefix.version, signed: prefix.signed, headerStart: PREFIX, headerEnd, bodyStart, bodyEnd };
 }

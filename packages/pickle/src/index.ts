@@ -10,7 +10,7 @@ export { encodeGraph, Encoder, type EncodeOptions, type Progress } from "./encod
 export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
 export { SerializeError, SnapshotError } from "./errors.js";
 export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } from "./reference-table.js";
-export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption } from "./reducers.js";
+export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption, type Constructor } from "./reducers.js";
 export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
 export {
   encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, SPICKLE_VERSION, keyOf,
@@ -35,7 +35,7 @@ export {
 } from "./host-restore.js";
 export { setTortureMode, tortureRequested } from "./torture.js";
 
-export { adoptModuleInstance, type ModuleMode, type SerializableModules } from "./runtime/modules.js";
+export { adoptModuleInstance, type ModuleMode, type SerializableModules, type ModuleDumpOptions, type ModuleLoadOptions } from "./runtime/modules.js";
 
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */

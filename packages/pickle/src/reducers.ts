@@ -22,7 +22,7 @@ export interface NamedReducer extends Reducer {
   readonly name: string;
 }
 
-type Constructor = abstract new (...args: never[]) => unknown;
+export type Constructor = abstract new (...args: never[]) => unknown;
 type Restore = (state: never) => unknown;
 
 /** Restore functions of the built-in policies (kinds/host.ts, kinds/platform.ts), by the names they write. */
@@ -53,7 +53,7 @@ export class ReducerRegistry {
   private readonly byName = new Map<string, NamedReducer>();
   private readonly byRestore = new Map<unknown, NamedReducer>();
 
-  register<T>(cls: Constructor | { prototype: T }, reducer: Reducer<T, unknown>): this {
+  register<T, S>(cls: Constructor | { prototype: T }, reducer: Reducer<T, S>): this {
     const proto = (cls as { prototype?: unknown }).prototype;
     if (typeof proto !== "object" || proto === null) throw new TypeError("registerReducer: class has no prototype object");
     if (typeof reducer?.reduce !== "function" || typeof reducer.restore !== "function") {
@@ -112,7 +112,7 @@ export const defaultReducers = new ReducerRegistry();
 
 /** Registers a process-wide reducer for instances whose prototype is `cls.prototype`. Register
  * it in the loading process too: loading finds the restore function by the reducer's name. */
-export function registerReducer<T>(cls: Constructor | { prototype: T }, reducer: Reducer<T, unknown>): void {
+export function registerReducer<T, S>(cls: Constructor | { prototype: T }, reducer: Reducer<T, S>): void {
   defaultReducers.register(cls, reducer);
 }
 

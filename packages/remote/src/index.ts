@@ -15,7 +15,7 @@ export {
   type Served,
 } from "./worker.js";
 export { RemoteConnectionError, RemoteTimeoutError, RemoteConfigError, ProtocolError } from "./errors.js";
-export { isLoopback } from "./auth.js";
+export { isLoopback, type Key } from "./auth.js";
 export { DEFAULT_MAX_MESSAGE_BYTES, PRE_AUTH_FRAME_BYTES } from "./framing.js";
 export { PROTOCOL_VERSION } from "./handshake.js";
 export type { CallOptions } from "./peer.js";

@@ -32,7 +32,8 @@ export interface GeneratorData {
   owned: { type: string; fields: Record<string, unknown> }[];
 }
 
-type External = (value: object | symbol) => unknown;
+/** How captureGenerator records a value it does not capture by value (a handle for restoreGenerator). */
+export type External = (value: object | symbol) => unknown;
 
 export function captureGenerator(generator: object, external: External): GeneratorData {
   const frames = frameStack(generator);

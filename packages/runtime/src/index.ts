@@ -22,7 +22,7 @@ export {
 export { markMethod, superGet, superSet, named, notConstructor } from "./methods.js";
 export { DisposalScope, usingCtx } from "./disposal.js";
 export { sourceTextOf } from "./source-text.js";
-export { captureGenerator, restoreGenerator, type FrameData, type GeneratorData } from "./frames.js";
+export { captureGenerator, restoreGenerator, type FrameData, type GeneratorData, type External } from "./frames.js";
 // lowering support
 export {
   SerializableIterator, ArrayIterator, StringIterator, MapIterator, SetIterator, MatchAllIterator, ForInIterator,
@@ -54,7 +54,7 @@ export {
 } from "./modules.js";
 // tasklets
 export { sharedDataClassName } from "./data.js";
-export { Tasklet, TaskletExit, TaskletQueue, type TaskletStatus, type TimerEntry } from "./tasklets/tasklet.js";
+export { Tasklet, TaskletExit, TaskletQueue, type TaskletStatus, type TaskletFunction, type TimerEntry } from "./tasklets/tasklet.js";
 export {
   Scheduler, DeadlockError, type SchedulerOptions, type PauseOptions, type ResumeOptions, type SchedulerState, type LongSliceReporter,
   type HostHandler, type ErrorReporter,

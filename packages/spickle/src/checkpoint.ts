@@ -101,10 +101,13 @@ export interface ProgressReport {
   done(): void;
 }
 
-export type CheckpointableMain<A extends string[], R> = (cp: CheckpointSupport, ...args: A) => Iterator<unknown, R, unknown>;
+/** A checkpointable program: a generator function run as the main tasklet with `(cp, ...args)`.
+ * (`spickle run` passes the command line's arguments, so its `args` are strings; a resumed
+ * program gets the resume's arguments from `cp.checkpoint()`.) */
+export type CheckpointableMain<A extends unknown[], R> = (cp: CheckpointSupport, ...args: A) => Iterator<unknown, R, unknown>;
 
-/** Runs `main(cp, ...args)` as the main tasklet of a new scheduler; settles when it ends. */
-export function runCheckpointable<A extends string[], R>(
+/** Runs `main(cp, ...args)` as the main tasklet of a new scheduler; settles with what it returns. */
+export function runCheckpointable<A extends unknown[], R>(
   main: CheckpointableMain<A, R>,
   options: CheckpointOptions = {},
   ...args: A

@@ -5,7 +5,35 @@ import { provideModule } from "@spickle/runtime";
 // spickle's public API.
 
 // tasklets (Stackless model)
-export { Tasklet, Scheduler, Channel, ChannelClosedError, Lock, schedule, sleep, io, DeadlockError } from "@spickle/runtime";
+export {
+  Tasklet,
+  Scheduler,
+  Channel,
+  ChannelClosedError,
+  Lock,
+  schedule,
+  sleep,
+  io,
+  DeadlockError,
+  Op,
+  ScheduleOp,
+  SleepOp,
+  IoOp,
+  HostCallOp,
+  SendOp,
+  ReceiveOp,
+  ReceiveAllOp,
+  AcquireOp,
+  type TaskletStatus,
+  type TaskletFunction,
+  type TimerEntry,
+  type SchedulerOptions,
+  type PauseOptions,
+  type ResumeOptions,
+  type SchedulerState,
+  type HostHandler,
+  type ErrorReporter,
+} from "@spickle/runtime";
 // checkpointing (sPickle's checkpointing example, typed)
 export {
   CheckpointSupport,
@@ -16,7 +44,9 @@ export {
   CheckpointError,
   type CheckpointOptions,
   type CheckpointResult,
+  type CheckpointableMain,
   type ForkResult,
+  type ProgressReport,
 } from "./checkpoint.js";
 // frames and pickling
 export {
@@ -27,6 +57,8 @@ export {
   isCompiledGeneratorFunction,
   type FrameData,
   type GeneratorData,
+  type External,
+  type Frame,
 } from "@spickle/runtime";
 export {
   dumps,
@@ -37,6 +69,24 @@ export {
   writeSnapshotFile,
   type DumpOptions,
   type LoadOptions,
+  type EncodeOptions,
+  type DecodeOptions,
+  type SnapshotKeyOptions,
+  type Progress,
+  type SerializableModules,
+  type ModuleMode,
+  type ModuleDumpOptions,
+  type ModuleLoadOptions,
+  type Reducer,
+  type ReducerOption,
+  type Constructor,
+  type ObjectHandler,
+  type ObjectDescription,
+  type EncodeContext,
+  type DecodeContext,
+  type ReferenceTable,
+  type HandlerRegistry,
+  type ReducerRegistry,
 } from "@spickle/pickle";
 
 // remote compute (sPickle's remotemethod)
@@ -48,8 +98,11 @@ export {
   RemoteConnectionError,
   RemoteTimeoutError,
   type ConnectTarget,
+  type CommandTarget,
+  type TcpTarget,
   type ConnectOptions,
   type CallOptions,
+  type Key,
 } from "@spickle/remote";
 
 provideModule("spickle", spickle);

@@ -338,12 +338,12 @@ describe("bad snapshots: exit 2 and one line naming the file and the problem", (
       const r = spickle([command, signed], { env: { SPICKLE_KEY: "wrong key" } });
       expect(r.status).toBe(2);
       expect(r.stdout).toBe("");
-      expect(lines(r.stderr)).toEqual([`spickle: ${signed}: signature mismatch (wrong key or tampered snapshot)`]);
+      expect(lines(r.stderr)).toEqual([`spickle: ${signed}: signature mismatch (wrong key: SPICKLE_KEY or the key option; or a tampered snapshot)`]);
     }
     const unsigned = firstCheckpoint();
     const r = spickle(["resume", unsigned], { env: { SPICKLE_KEY: "some key" } });
     expect(r.status).toBe(2);
-    expect(lines(r.stderr)).toEqual([`spickle: ${unsigned}: snapshot is unsigned but a key is set`]);
+    expect(lines(r.stderr)).toEqual([`spickle: ${unsigned}: snapshot is unsigned but a key is set (SPICKLE_KEY or the key option)`]);
     // With the right key it resumes.
     const ok = spickle(["resume", signed, "signed"], { env: { SPICKLE_KEY: "right key" } });
     expect(ok.status).toBe(0);

@@ -140,7 +140,7 @@ export class Scheduler {
     const previous = active.spawning;
     active.spawning = this;
     try {
-      return new Tasklet<R>(fn, ...args);
+      return new Tasklet<R, A>(fn, ...args);
     } finally {
       active.spawning = previous;
     }

@@ -43,12 +43,12 @@ export class TaskletExit extends Error {
   }
 }
 
-// (A constructor cannot have type parameters: the arguments are not checked against `fn`'s
-// parameters; `scheduler.spawn` checks them.)
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type TaskletFunction<R> = (...args: any[]) => Iterator<unknown, R, unknown>;
+/** What a tasklet runs: a generator function (compiled by spickle, so its frames are data). */
+export type TaskletFunction<A extends unknown[], R> = (...args: A) => Iterator<unknown, R, unknown>;
 
-export class Tasklet<R = unknown> {
+// `A` is a class type parameter so that `new Tasklet(fn, ...args)` checks the arguments against
+// `fn`'s parameters (a constructor cannot have type parameters of its own).
+export class Tasklet<R = unknown, A extends unknown[] = unknown[]> {
   // Fields are declared and assigned in the constructor, in this order (plain assignments: class
   // field initializers cost a call per object).
   /** Unique within its scheduler, from 1 in creation order. */
@@ -80,7 +80,7 @@ export class Tasklet<R = unknown> {
 
   /** A runnable tasklet running `fn(...args)`, appended to the run queue of the scheduler of the
    * tasklet creating it (use `scheduler.spawn` from outside any tasklet). */
-  constructor(fn: TaskletFunction<R>, ...args: unknown[]) {
+  constructor(fn: TaskletFunction<A, R>, ...args: A) {
     const scheduler = active.spawning ?? active.tasklet?.scheduler;
     active.spawning = null;
     if (scheduler === undefined || scheduler === null) {

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "./commander.js";
 import { EXIT_OK, EXIT_USAGE } from "./errors.js";
 import type { CheckpointCliOptions } from "./checkpoint-options.js";
+import type { LaunchCliOptions } from "./launch-options.js";
 import { collect, parseDuration, parseKeep } from "./options.js";
 import { addWorkerCommand } from "./worker.js";
 import { addQueueCommand } from "./queue.js";
@@ -75,13 +76,15 @@ function examples(lines: string[]): string {
 
 /** What the commands do (the CLI's own commands by default; tests record the parsed arguments). */
 export interface CommandActions {
-  run(script: string, args: string[], options: CheckpointCliOptions): Promise<void>;
+  run(script: string, args: string[], options: CheckpointCliOptions & LaunchCliOptions): Promise<void>;
   resume(file: string, args: string[], options: CheckpointCliOptions): Promise<void>;
   inspect(file: string, options: { json?: boolean }): Promise<void>;
 }
 
 export const commandActions: CommandActions = {
   async run(script, args, options) {
+    const launch = await import("./launch-options.js");
+    if (launch.needsRelaunch(options)) await launch.relaunch(script, args, options);
     const { runScript } = await import("./run.js");
     await runScript(script, args, options);
   },
@@ -138,12 +141,24 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .addOption(serializableModules())
     .addOption(signalGrace())
     .addOption(maxSlice())
+    .option("--inspect", "start the program under the debugger (node --inspect), listening on 127.0.0.1:9229")
+    .option("--inspect-brk", "like --inspect, and wait for a debugger before the program starts")
+    .option("--inspect-port <[host:]port>", "where the debugger listens (with --inspect or --inspect-brk)")
+    .option("--watch", "run again whenever a file the program imported changes (node --watch)")
+    .addOption(new Option("--watched").hideHelp())
+    // A hidden --cache first: without it commander would default `cache` to true, and a run
+    // with no options (main.ts's shortcut, which passes {}) would parse differently.
+    .addOption(new Option("--cache").hideHelp())
+    .option("--no-cache", "compile every module afresh, neither reading nor writing the compile cache")
+    .option("--tsconfig <path>", "the project's tsconfig.json (checked to exist; the compiler strips types file by file and reads no compiler options)")
     .passThroughOptions()
     .exitOverride()
     .addHelpText(
       "after",
       examples([
         "$ spickle run --checkpoint-file job.ckpt job.ts --steps 100",
+        "$ spickle run --inspect-brk job.ts  # then attach a debugger (chrome://inspect)",
+        "$ spickle run --watch server.ts",
         "$ spickle run -c job.ckpt --checkpoint-every 30s --keep 3 job.ts",
         "$ spickle run server.ts            # a script with no default export just runs",
       ]),

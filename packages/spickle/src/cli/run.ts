@@ -16,6 +16,7 @@ import { linkedStart } from "../loader/linked.js";
 import { registerLoader } from "../loader/register-loader.js";
 import { clip, ProgramError, UsageError } from "./errors.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
+import { checkLaunchUsage, type LaunchCliOptions } from "./launch-options.js";
 import { defaultJobName, openStoreTarget, writeToStore } from "./store-target.js";
 
 /** Records the script's path as given (`argv[1]` after a resume) when it is not the real path
@@ -29,16 +30,17 @@ function isGeneratorFunction(fn: unknown): boolean {
 }
 
 /** Imports `entry` (an absolute, real path): from the linked cache when it is complete, else
- * through the loader hooks. A failure is the program's. */
-export async function importEntry(entry: string): Promise<Record<string, unknown>> {
+ * through the loader hooks (always with `hooks`: --no-cache, and Node's watch mode, which
+ * watches what the hooks load). A failure is the program's. */
+export async function importEntry(entry: string, how: { hooks?: boolean; cache?: boolean } = {}): Promise<Record<string, unknown>> {
   const fallbackRoot = dirname(entry);
-  const linked = await linkedStart(entry, fallbackRoot);
+  const linked = how.hooks === true || how.cache === false ? undefined : await linkedStart(entry, fallbackRoot);
   let url: string;
   if (linked !== undefined) {
     process.setSourceMapsEnabled(true);
     url = linked;
   } else {
-    registerLoader({ fallbackRoot });
+    registerLoader({ fallbackRoot, ...(how.cache === false ? { cache: false } : {}) });
     url = pathToFileURL(entry).href;
   }
   try {
@@ -48,7 +50,7 @@ export async function importEntry(entry: string): Promise<Record<string, unknown
   }
 }
 
-export async function runScript(script: string, args: string[], options: CheckpointCliOptions): Promise<void> {
+export async function runScript(script: string, args: string[], options: CheckpointCliOptions & LaunchCliOptions): Promise<void> {
   const given = resolve(script);
   let stat: Stats | undefined;
   try {
@@ -63,7 +65,8 @@ export async function runScript(script: string, args: string[], options: Checkpo
   checkCheckpointUsage(options, checkpointFile);
   // What `node <script> a b` gives the script: argv[1] its absolute path, then its arguments.
   process.argv = [process.argv[0]!, given, ...args];
-  const module = await importEntry(entry);
+  checkLaunchUsage(options);
+  const module = await importEntry(entry, { hooks: options.watched === true, cache: options.cache !== false });
   const main = module.default;
   if (isCompiledGeneratorFunction(main)) {
     await runCheckpointableMain(main as CheckpointableMain<string[], unknown>, args, options, checkpointFile, entry, given);

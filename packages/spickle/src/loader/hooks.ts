@@ -38,6 +38,8 @@ export interface LoaderData {
   fallbackRoot?: string;
   /** URL of a module exporting `compile` to use instead of `@spickle/transform` (tests). */
   transformUrl?: string;
+  /** false: compile every module afresh (`spickle run --no-cache`). */
+  cache?: boolean;
 }
 
 interface CompileResult {
@@ -55,12 +57,14 @@ function plainError(message: string): Error {
 
 let fallbackRoot: string | undefined;
 let transformUrl: string | undefined;
+let useCache = true;
 let fingerprint: string | undefined;
 let compilePromise: Promise<Compile> | undefined;
 
 export const initialize: InitializeHook<LoaderData | undefined> = (data) => {
   fallbackRoot = data?.fallbackRoot;
   transformUrl = data?.transformUrl;
+  useCache = data?.cache !== false;
 };
 
 let compilerDir: string | undefined;
@@ -139,7 +143,7 @@ function withInlineSourceMap(code: string, map: unknown, filename: string): stri
 
 async function compileCached(filename: string, source: string): Promise<string> {
   const { moduleId, entryPath } = cacheSlotOf(filename, source, compilerFingerprintOnce(), fallbackRoot);
-  const cached = readCacheEntry(entryPath);
+  const cached = useCache ? readCacheEntry(entryPath) : undefined;
   if (cached !== undefined) {
     debug(`cache hit ${filename}`);
     return cached;
@@ -155,6 +159,7 @@ async function compileCached(filename: string, source: string): Promise<string> 
     throw isSourceError(error) ? makeCompileError(compileErrorDetails(error, filename)) : error;
   }
   const code = withInlineSourceMap(result.code, result.map, filename);
+  if (!useCache) return code;
   try {
     writeCacheEntry(entryPath, code);
   } catch (error) {

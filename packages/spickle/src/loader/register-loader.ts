@@ -11,6 +11,8 @@ export interface RegisterLoaderOptions {
   fallbackRoot?: string;
   /** URL of a module exporting `compile`, used instead of `@spickle/transform` (tests, tools). */
   transformUrl?: string;
+  /** false: compile every module afresh, neither reading nor writing the compile cache. */
+  cache?: boolean;
 }
 
 const REGISTERED = Symbol.for("spickle.loader.registered");
@@ -34,6 +36,7 @@ export function registerLoader(options: RegisterLoaderOptions = {}): void {
   const data: LoaderData = {
     fallbackRoot: options.fallbackRoot ?? (entry ? realFolderOf(entry) : process.cwd()),
     transformUrl: options.transformUrl,
+    cache: options.cache,
   };
   register(new URL("./hooks.js", import.meta.url), { data });
 }
