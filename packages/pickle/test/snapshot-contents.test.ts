@@ -134,7 +134,7 @@ describe("snapshotContents", () => {
     const signed = dumps(1, { key: "k" });
     expect(snapshotContents(signed, { key: "k" }).signatureVerified).toBe(true);
     expect(snapshotContents(signed, { key: null }).signatureVerified).toBe(false);
-    expect(problem(() => snapshotContents(signed, { key: "other" }))).toBe("signature mismatch (wrong key or tampered snapshot)");
+    expect(problem(() => snapshotContents(signed, { key: "other" }))).toBe("signature mismatch (wrong key: SPICKLE_KEY or the key option; or a tampered snapshot)");
   });
 
   it("names that come from the input are only data (a handler kind `__proto__`, `constructor`…)", () => {
