@@ -55,10 +55,11 @@ export {
 // tasklets
 export { sharedDataClassName } from "./data.js";
 export { Tasklet, TaskletExit, TaskletQueue, type TaskletStatus, type TaskletFunction, type TimerEntry } from "./tasklets/tasklet.js";
+export { Scheduler } from "./tasklets/scheduler.js";
 export {
-  Scheduler, DeadlockError, type SchedulerOptions, type PauseOptions, type ResumeOptions, type SchedulerState, type LongSliceReporter,
+  DeadlockError, type SchedulerOptions, type PauseOptions, type ResumeOptions, type SchedulerState, type LongSliceReporter,
   type HostHandler, type ErrorReporter,
-} from "./tasklets/scheduler.js";
+} from "./tasklets/scheduler-options.js";
 export { coarseClockTicking } from "./tasklets/coarse-clock.js";
 export { Op, ScheduleOp, SleepOp, IoOp, HostCallOp, schedule, sleep, io, hostCall } from "./tasklets/ops.js";
 export { Channel, ChannelClosedError, SendOp, ReceiveOp, ReceiveAllOp } from "./tasklets/channel.js";

@@ -23,7 +23,8 @@
 import { types as t } from "@babel/core";
 import { compilerStaticBlocks } from "../methods.js";
 import type { Analysis } from "./analyze.js";
-import { constDeclaration, mentions, replaceIn, replaceStatement, tagKey, type Site } from "./rewrite.js";
+import { constDeclaration, mentions, replaceIn, replaceStatement, tagKey } from "./ast.js";
+import type { Site } from "./factories.js";
 import { inLoop, memberOf, type ScopeObject } from "./scopes.js";
 import type { Unit } from "./units.js";
 
