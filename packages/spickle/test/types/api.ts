@@ -40,6 +40,8 @@ import {
   SleepOp,
   Tasklet,
   writeSnapshotFile,
+  markCheckpointFinished,
+  CheckpointError,
   type CheckpointableMain,
   type CheckpointOptions,
   type CheckpointResult,
@@ -188,3 +190,14 @@ expectTypeOf(SnapshotError).instance.toMatchTypeOf<Error>();
 expectTypeOf(RemoteConnectionError).instance.toMatchTypeOf<Error>();
 expectTypeOf(RemoteTimeoutError).instance.toMatchTypeOf<Error>();
 expectTypeOf(new Channel<string>().receiveAll()).toEqualTypeOf<ReceiveAllOp<string>>();
+
+// --- finished checkpoints and checkpoint errors ---
+expectTypeOf(markCheckpointFinished).parameters.toEqualTypeOf<[path: string, key?: string]>();
+expectTypeOf(markCheckpointFinished).returns.toEqualTypeOf<string | null>();
+expectTypeOf(new CheckpointError("x")).toExtend<Error>();
+
+// --- cp.sequence and the periodic/signal options ---
+declare const support: CheckpointSupport;
+expectTypeOf(support.sequence).toEqualTypeOf<number>();
+expectTypeOf<CheckpointOptions["checkpointEvery"]>().toEqualTypeOf<number | undefined>();
+expectTypeOf<CheckpointOptions["checkpointOnSignals"]>().toEqualTypeOf<boolean | { graceMs?: number } | undefined>();
