@@ -89,17 +89,14 @@ export default async function ({ quick }) {
       const c = spawn(process.execPath, [path.join(work, "submit.mjs")], { cwd: work, env, stdio: "inherit" });
       c.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`submit: exit ${code}`))));
     });
-    const { Queue } = await import(pathToFileURL(path.join(dist, "queue/index.js")).href);
+    const { Queue, jobResult } = await import(pathToFileURL(path.join(dist, "queue/index.js")).href);
     const queue = await Queue.open({ nats: server.url });
     const started = performance.now();
     const workers = [0, 1].map(() => spawn(process.execPath, [bin, "queue", "worker", "--nats", server.url], { cwd: work, env, stdio: "ignore" }));
-    for (let i = 0; i < 6000; i++) {
-      const records = await queue.allJobs();
-      if (records.length === jobs && records.every((r) => r.state === "done")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Each job's end, as its record changes (a KV watch per job: no polling load on the server).
+    const records = await Promise.all(Array.from({ length: jobs }, (_, i) => jobResult(queue, `bench-${i}`, { wait: true, timeoutMs: 300_000 })));
     const queueMs = performance.now() - started;
-    const results = (await queue.allJobs()).map((r) => r.result);
+    const results = records.map((r) => r.result);
     for (const w of workers) w.kill("SIGTERM");
     if (results.length !== jobs || results.some((r) => r !== 91)) throw new Error(`queue results wrong: ${JSON.stringify(results)}`);
 
