@@ -1,6 +1,7 @@
 // The checkpoint API beyond forkAndCheckpoint: `cp.sequence` (which checkpoint the program is
 // after, on both sides of a resume) and runCheckpointable's own periodic checkpoints.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,9 +41,11 @@ const gen = new URL("./.gen/", import.meta.url);
 const scratch = mkdtempSync(join(tmpdir(), "spickle-api-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+const programPath = fileURLToPath(new URL("checkpoint-api-program.mjs", gen));
+
 async function load(): Promise<{ counted: never; busy: never; snapshots: Uint8Array[] }> {
   mkdirSync(gen, { recursive: true });
-  const path = fileURLToPath(new URL("checkpoint-api-program.mjs", gen));
+  const path = programPath;
   writeFileSync(path, compile(source, { filename: "api.ts", moduleId: "test/checkpoint-api-program.ts" }).code);
   return import(path);
 }
@@ -73,4 +76,31 @@ describe("runCheckpointable options", () => {
     const program = await load();
     expect(() => runCheckpointable(program.busy, { checkpointEvery: 50 }, "10")).toThrow(/need the checkpointFile option/);
   });
+
+  test("checkpointOnSignals: SIGTERM writes the checkpoint at the next switch point and exits 75", async () => {
+    await load();
+    const file = join(scratch, "signalled.ckpt");
+    const script = `
+      const { busy } = await import(${JSON.stringify(programPath)});
+      const { runCheckpointable } = await import("spickle");
+      console.log("started");
+      console.log(await runCheckpointable(busy, { checkpointFile: ${JSON.stringify(file)}, checkpointOnSignals: true }, "60000"));`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    for (let i = 0; i < 400 && !out.includes("started"); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // the triggers load with the program running
+    const code = await new Promise<number | null>((resolve) => {
+      child.once("exit", (c) => resolve(c));
+      child.kill("SIGTERM");
+    });
+    expect(code).toBe(75);
+    expect(out).toMatch(/SIGTERM: checkpoint written to .*signalled\.ckpt/);
+    expect(existsSync(file)).toBe(true);
+    expect(readSnapshotHeader(readFileSync(file)).kind).toBe("checkpoint");
+  }, 60_000);
 });
