@@ -3,7 +3,7 @@
 // that dies during an upload leaves the previous checkpoint as the latest.
 
 import type { ObjectStore } from "@nats-io/obj";
-import { checkJobId, pruned, type CheckpointStore, type StoredCheckpoint } from "./store.js";
+import { checkJobId, newestOf, pruned, type CheckpointStore, type StoredCheckpoint } from "./store.js";
 
 const SEQ_DIGITS = 10;
 
@@ -18,13 +18,8 @@ export class JetStreamStore implements CheckpointStore {
     await this.objects.putBlob({ name: this.name(jobId, seq) }, bytes);
   }
 
-  async latest(jobId: string): Promise<StoredCheckpoint | null> {
-    const seqs = await this.list(jobId);
-    for (let i = seqs.length - 1; i >= 0; i--) {
-      const bytes = await this.get(jobId, seqs[i]!);
-      if (bytes !== null) return { seq: seqs[i]!, bytes };
-    }
-    return null;
+  latest(jobId: string): Promise<StoredCheckpoint | null> {
+    return newestOf(this, jobId);
   }
 
   async get(jobId: string, seq: number): Promise<Uint8Array | null> {

@@ -39,6 +39,16 @@ export function pruned(seqs: number[], keep: number): number[] {
   return seqs.slice(0, Math.max(0, seqs.length - keep));
 }
 
+/** The newest checkpoint a store lists that it still has (a prune may remove one meanwhile). */
+export async function newestOf(store: CheckpointStore, jobId: string): Promise<StoredCheckpoint | null> {
+  const seqs = await store.list(jobId);
+  for (let i = seqs.length - 1; i >= 0; i--) {
+    const bytes = await store.get(jobId, seqs[i]!);
+    if (bytes !== null) return { seq: seqs[i]!, bytes };
+  }
+  return null;
+}
+
 /** Checkpoints as files `<dir>/<job>.<seq>.ckpt`, each written atomically. */
 export class FileStore implements CheckpointStore {
   constructor(readonly dir: string) {
@@ -53,13 +63,8 @@ export class FileStore implements CheckpointStore {
     writeSnapshotFile(this.path(jobId, seq), bytes);
   }
 
-  async latest(jobId: string): Promise<StoredCheckpoint | null> {
-    const seqs = await this.list(jobId);
-    for (let i = seqs.length - 1; i >= 0; i--) {
-      const bytes = await this.get(jobId, seqs[i]!);
-      if (bytes !== null) return { seq: seqs[i]!, bytes };
-    }
-    return null;
+  latest(jobId: string): Promise<StoredCheckpoint | null> {
+    return newestOf(this, jobId);
   }
 
   async get(jobId: string, seq: number): Promise<Uint8Array | null> {
