@@ -29,7 +29,8 @@ export function describeBuiltin(v: object, proto: object | null, ctx: EncodeCont
   if (t.isSet(v)) return describeSet(v as Set<unknown>, proto);
   if (t.isDate(v)) return describeDate(v as Date, proto);
   if (t.isRegExp(v)) return describeRegExp(v as RegExp, proto);
-  if (t.isNativeError(v)) return describeError(v as Error, proto);
+  // (Node ≥ 22 makes a DOMException a native error; its state is in slots an Error lacks.)
+  if (t.isNativeError(v) && !(v instanceof DOMException)) return describeError(v as Error, proto);
   if (t.isArrayBuffer(v)) return describeArrayBuffer(v as ArrayBuffer, proto);
   if (t.isSharedArrayBuffer(v)) return describeSharedBuffer(v as SharedArrayBuffer, proto);
   if (t.isTypedArray(v)) return describeTypedArray(v as ArrayBufferView, proto);
