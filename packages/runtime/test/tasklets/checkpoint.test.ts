@@ -119,20 +119,26 @@ describe("pause and resume", () => {
   test("a pause waits for pending io to settle, running no tasklet meanwhile", async () => {
     const scheduler = new Scheduler();
     const log: string[] = [];
-    let t0 = 0;
+    let settle: (value: string) => void = () => {};
+    let settled = false;
     const run = scheduler.run(function* main() {
       new Tasklet(function* spin() {
         for (let i = 0; i < 1e9 && log.length === 0; i++) yield* sleep(0);
       });
-      const value = yield* io(new Promise((resolve) => setTimeout(() => resolve("slow value"), 40)));
+      const value = yield* io(new Promise<string>((resolve) => (settle = resolve)));
       log.push(String(value));
       return log;
     } as never);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    t0 = Date.now();
     const switches = scheduler.switches;
-    const paused = await scheduler.pause();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    const pausing = scheduler.pause();
+    // The io settles only after the pause was asked for: the pause must wait for it.
+    setTimeout(() => {
+      settled = true;
+      settle("slow value");
+    }, 20);
+    const paused = await pausing;
+    expect(settled).toBe(true);
     expect(paused.switches).toBe(switches);
     expect(paused.main!.status).toBe("runnable");
     expect(paused.main!.resumeValue).toBe("slow value");
