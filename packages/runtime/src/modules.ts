@@ -357,7 +357,8 @@ function nodeNamespace(exports: unknown, recorded: string[] | undefined): Foreig
   let list: string[] | undefined;
   return {
     get(name) {
-      if (name === "default") return exports;
+      // (Node 23 and later also name `module.exports` itself "module.exports".)
+      if (name === "default" || (name === "module.exports" && recorded?.includes(name) === true)) return exports;
       if (recorded !== undefined && !recorded.includes(name)) return undefined;
       return Object.hasOwn(object, name) ? object[name] : undefined;
     },
