@@ -3,4 +3,4 @@
 // native addon, whose install script pnpm refuses by default; its "pack" and "unpack" entries
 // never load the addon anyway.
 export { Packr } from "msgpackr/pack";
-export { Unpackr } from "msgpackr/unpack";
+export { Unpackr, addExtension } from "msgpackr/unpack";

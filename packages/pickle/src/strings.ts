@@ -3,7 +3,7 @@
 // U+FFFD), so the writer gives such a string its code units as UTF-16LE in a msgpack extension
 // of type STRING16, and this module teaches msgpackr to read it back as that very string —
 // wherever a string may stand: values, property keys of records, map keys.
-import { addExtension } from "msgpackr/unpack";
+import { addExtension } from "./msgpackr.js";
 
 /** msgpack extension type of a string written as UTF-16LE code units ("u"). */
 export const STRING16 = 0x75;
