@@ -100,3 +100,25 @@ export class Live {
 export const lines = (text: string): string[] => text.split("\n").filter((l) => l !== "");
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `<project>/job.mjs` (a compiled default-exported main) under runCheckpointable in a child
+ * process — it must stop with "stopped" after writing `checkpoint` — deletes the project, and
+ * resumes the checkpoint in a child process in `elsewhere` (no NODE_PATH, spickle from its dist);
+ * returns what the resumed program printed, trimmed.
+ */
+export function runDeleteAndResume(project: string, checkpoint: string, elsewhere: string): string {
+  const run = `
+      const { runCheckpointable } = await import("spickle");
+      const { default: main } = await import(${JSON.stringify(join(project, "job.mjs"))});
+      console.log(await runCheckpointable(main, { checkpointFile: ${JSON.stringify(checkpoint)} }));`;
+  const stopped = execFileSync(process.execPath, ["--input-type=module", "-e", run], { cwd: project, encoding: "utf8" }).trim();
+  if (stopped !== "stopped") throw new Error(`the program did not stop at its checkpoint: ${stopped}`);
+  rmSync(project, { recursive: true, force: true });
+  const resume = `
+      const { resumeCheckpoint } = await import(${JSON.stringify(join(packageDir, "dist/index.js"))});
+      console.log(await resumeCheckpoint(${JSON.stringify(checkpoint)}));`;
+  const env = { ...process.env };
+  delete env.NODE_PATH;
+  return execFileSync(process.execPath, ["--input-type=module", "-e", resume], { cwd: elsewhere, env, encoding: "utf8" }).trim();
+}

@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { compile } from "@spickle/transform";
+import { runDeleteAndResume } from "./cli-support.js";
 
 // Platform data objects and exports of `node:` builtins, in module state and in a tasklet's
 // locals, checkpointed and resumed in a fresh process in another folder after the program's
@@ -46,20 +46,8 @@ test("platform values and node: builtin functions survive a checkpoint and a res
           signal.aborted, signal.reason]);
       }`;
     writeFileSync(join(project, "job.mjs"), compile(source, { filename: join(project, "job.ts"), moduleId: "job.ts" }).code);
-    const run = `
-      const { runCheckpointable } = await import("spickle");
-      const { default: main } = await import(${JSON.stringify(join(project, "job.mjs"))});
-      console.log(await runCheckpointable(main, { checkpointFile: ${JSON.stringify(checkpoint)} }));`;
-    expect(execFileSync(process.execPath, ["--input-type=module", "-e", run], { cwd: project, encoding: "utf8" }).trim()).toBe("stopped");
-    rmSync(project, { recursive: true, force: true });
-
-    const resume = `
-      const { resumeCheckpoint } = await import(${JSON.stringify(join(spickle, "dist/index.js"))});
-      console.log(await resumeCheckpoint(${JSON.stringify(checkpoint)}));`;
-    const env = { ...process.env };
-    delete env.NODE_PATH;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", resume], { cwd: elsewhere, env, encoding: "utf8" });
-    expect(JSON.parse(output.trim())).toEqual(["http://h/p?x=1&y=2", "1", "1,50\u00a0€", true, "stopped", "text/plain", "utf-16le", true,
+    const output = runDeleteAndResume(project, checkpoint, elsewhere);
+    expect(JSON.parse(output)).toEqual(["http://h/p?x=1&y=2", "1", "1,50\u00a0€", true, "stopped", "text/plain", "utf-16le", true,
       "A", "a/b", true, "AbortError", "gone", true, "late"]);
   } finally {
     rmSync(project, { recursive: true, force: true });

@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { compile } from "@spickle/transform";
+import { runDeleteAndResume } from "./cli-support.js";
 
 // A checkpoint resumes where neither the program's folder nor any node_modules exists: the
 // program's modules come from the snapshot, and their imports of spickle get the instance the
@@ -37,20 +37,8 @@ test("a checkpoint resumes through the API in a folder with no sources and no no
         return got.join(",");
       }`;
     writeFileSync(join(project, "job.mjs"), compile(source, { filename: join(project, "job.ts"), moduleId: "job.ts" }).code);
-    const run = `
-      const { runCheckpointable } = await import("spickle");
-      const { default: main } = await import(${JSON.stringify(join(project, "job.mjs"))});
-      console.log(await runCheckpointable(main, { checkpointFile: ${JSON.stringify(checkpoint)} }));`;
-    expect(execFileSync(process.execPath, ["--input-type=module", "-e", run], { cwd: project, encoding: "utf8" }).trim()).toBe("stopped");
-    rmSync(project, { recursive: true, force: true });
-
-    const resume = `
-      const { resumeCheckpoint } = await import(${JSON.stringify(join(spickle, "dist/index.js"))});
-      console.log(await resumeCheckpoint(${JSON.stringify(checkpoint)}));`;
-    const env = { ...process.env };
-    delete env.NODE_PATH;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", resume], { cwd: elsewhere, env, encoding: "utf8" });
-    expect(output.trim()).toBe("10,resumed,20,30");
+    const output = runDeleteAndResume(project, checkpoint, elsewhere);
+    expect(output).toBe("10,resumed,20,30");
   } finally {
     rmSync(project, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
