@@ -1,10 +1,10 @@
 // @spickle/pickle: object-graph encoder/decoder, by-reference table, reducers, handlers and the
 // snapshot file format. See README.md.
-import "./runtime/index.js";
+import "./compiled/index.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
-import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./runtime/modules.js";
+import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
 
 export { encodeGraph, Encoder, type EncodeOptions, type Progress } from "./encoder.js";
 export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
@@ -35,7 +35,7 @@ export {
 } from "./host-restore.js";
 export { setTortureMode, tortureRequested } from "./torture.js";
 
-export { adoptModuleInstance, type ModuleMode, type SerializableModules, type ModuleDumpOptions, type ModuleLoadOptions } from "./runtime/modules.js";
+export { adoptModuleInstance, type ModuleMode, type SerializableModules, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
 
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */

@@ -13,7 +13,7 @@
 import { Decoder, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
 import { MAC_LENGTH, PREFIX, readFrame, sealFrame } from "./frame.js";
-import { prepareModuleDump, type ModuleDumpOptions } from "./runtime/modules.js";
+import { prepareModuleDump, type ModuleDumpOptions } from "./compiled/modules.js";
 import { keyOf, parseHeader, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
 import { Writer } from "./writer.js";
 

@@ -1,6 +1,6 @@
 // @spickle/remote: ship a function with its closure to a worker. See README.md.
 export { connect, remoteMethod, Connection, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectTarget, type CommandTarget, type TcpTarget, type ConnectOptions } from "./client.js";
-export { byReference } from "./references.js";
+export { byReference } from "./stubs.js";
 export {
   serve,
   serveStdio,

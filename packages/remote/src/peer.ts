@@ -16,7 +16,7 @@ import type { Link } from "./channel.js";
 import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.js";
 import { PREFIX_BYTES } from "./framing.js";
 import { ModuleExchange } from "./modules.js";
-import { pendingReferenceCall, ReferenceTable, type PendingReferenceCall } from "./references.js";
+import { pendingReferenceCall, StubTable, type PendingReferenceCall } from "./stubs.js";
 import { rememberRemoteStack, userFrames } from "./stacks.js";
 
 export interface PeerOptions {
@@ -54,7 +54,7 @@ type State = "open" | "closed";
 export class Peer {
   private state: State = "open";
   private readonly modules: ModuleExchange;
-  private readonly references: ReferenceTable;
+  private readonly references: StubTable;
   /** This connection's messages: encoder, decoder and buffer kept from one message to the next
    * (the link authenticates them). */
   private readonly codec: MessageCodec;
@@ -76,7 +76,7 @@ export class Peer {
     private readonly options: PeerOptions,
   ) {
     this.modules = new ModuleExchange(options.role);
-    this.references = new ReferenceTable((id, method, args) => this.callReference(id, method, args));
+    this.references = new StubTable((id, method, args) => this.callReference(id, method, args));
     this.codec = new MessageCodec({
       handlers: defaultHandlers.with([this.modules.handler, this.references.handler]),
       serializableModules: options.serializableModules,

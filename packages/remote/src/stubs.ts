@@ -24,9 +24,9 @@ export function byReference<T extends object>(obj: T): T {
   return obj;
 }
 
-/** What a stub stands for: the reference table of its connection and the owner's id. */
+/** What a stub stands for: the stub table of its connection and the owner's id. */
 interface StubTarget {
-  table: ReferenceTable;
+  table: StubTable;
   id: number;
 }
 
@@ -53,7 +53,7 @@ const SENDERS = 0;
 const RECEIVERS = 1;
 
 /** One connection's references: the objects this side lent (by id) and stubs for the peer's. */
-export class ReferenceTable {
+export class StubTable {
   private readonly lent = new Map<number, object>();
   private readonly lentIds = new Map<object, number>();
   private readonly stubsById = new Map<number, object>();
