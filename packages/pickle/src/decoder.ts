@@ -17,10 +17,11 @@ import { KINDS, OBJECT_KIND, type KindDecoder } from "./kinds/index.js";
 import { settleListenerArrays } from "./kinds/events.js";
 import { decodeBigint, decodeSymbol } from "./kinds/values.js";
 import * as T from "./tags.js";
-import { PROGRESS_EVERY, type Progress } from "./encoder.js";
+import { ModuleLoad, type ModuleLoadOptions } from "./compiled/module-state.js";
+import { PROGRESS_EVERY, type Progress } from "./progress.js";
 import "./strings.js"; // msgpackr learns to read strings with lone surrogates
 
-export interface DecodeOptions {
+export interface DecodeOptions extends ModuleLoadOptions {
   table?: ReferenceTable;
   /** Handlers by kind; an array is consulted before the process-wide defaultHandlers. */
   handlers?: HandlerRegistry | readonly ObjectHandler[];
@@ -51,6 +52,7 @@ const defineProperty = Object.defineProperty;
 
 export class Decoder implements DecodeContext {
   readonly table: ReferenceTable;
+  readonly modules: ModuleLoad;
   /** Whether code may be loaded (settable between graphs of a reused decoder). */
   allowCode: boolean;
   private readonly handlers: HandlerRegistry;
@@ -66,6 +68,7 @@ export class Decoder implements DecodeContext {
   constructor(options: DecodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
     this.allowCode = options.allowCode ?? true;
+    this.modules = new ModuleLoad(options.modules);
     this.onProgress = options.onProgress;
     this.reducers = toReducerRegistry(options.reducers);
     const h = options.handlers;

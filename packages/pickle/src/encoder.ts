@@ -38,10 +38,13 @@ import { FLOAT64, INT32, numbersBytes, numbersType, UINT8 } from "./kinds/number
 import { bigintFields, symbolRecord } from "./kinds/values.js";
 import { pathOf } from "./paths.js";
 import * as T from "./tags.js";
-import { Writer } from "./writer.js";
+import { BODY_HEADER_ROOM, Writer } from "./writer.js";
 import * as util from "node:util";
+import { Tasklet } from "@spickle/runtime";
+import { ModuleDump, type ModuleDumpOptions } from "./compiled/module-state.js";
+import { PROGRESS_EVERY, type Progress } from "./progress.js";
 
-export interface EncodeOptions {
+export interface EncodeOptions extends ModuleDumpOptions {
   /** By-reference table (default: the shared defaultReferenceTable). */
   table?: ReferenceTable;
   /** Handlers for kinds this package does not know; asked in order, before the built-in kinds.
@@ -62,18 +65,6 @@ export interface EncodeOptions {
   optimistic?: boolean;
 }
 
-/** How far an encode or decode is. */
-export interface Progress {
-  /** Records written or read so far. */
-  records: number;
-  /** Decoding: the records of the whole body (encoding: unknown until the end). */
-  total?: number;
-  /** Encoding: bytes written so far. */
-  bytes?: number;
-}
-
-/** Records between two progress calls. */
-export const PROGRESS_EVERY = 16384;
 
 const PLAIN = 0;
 const ARRAY = 1;
@@ -158,6 +149,7 @@ const ownKeys = Reflect.ownKeys;
 const isArray = Array.isArray;
 const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
+const TaskletProto = Tasklet.prototype;
 const isProxy = util.types.isProxy;
 const inspect = util.inspect;
 /** Records with more keys than this are written as key/value arrays instead of msgpackr records
@@ -167,13 +159,14 @@ const MAX_RECORD_KEYS = 64;
 const MIN_NUMBERS = 16;
 /** Arrays up to this length are checked for extra properties by listing their keys. */
 const SMALL_ARRAY = 48;
-/** Room left before a body's values for its array header (see Writer.body). */
-const BODY_HEADER_ROOM = 5;
 /** Frames an encoder keeps for its next graph. */
 const KEEP_FRAMES = 64;
 
 export class Encoder implements EncodeContext {
   readonly table: ReferenceTable;
+  readonly modules: ModuleDump;
+  /** The tasklets the last graph holds (a checkpoint's header lists their stacks). */
+  readonly tasklets: Tasklet[] = [];
   private readonly handlers: readonly ObjectHandler[];
   private readonly reducers: ReducerRegistry | undefined;
   private readonly carryRestorers: boolean;
@@ -223,6 +216,7 @@ export class Encoder implements EncodeContext {
 
   constructor(options: EncodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
+    this.modules = new ModuleDump(options.serializableModules);
     const h = options.handlers;
     const registry = h === undefined ? defaultHandlers : h instanceof HandlerRegistry ? h : defaultHandlers.with(h);
     this.registry = registry;
@@ -237,21 +231,14 @@ export class Encoder implements EncodeContext {
   /** Encodes the graph under `root` into msgpack bytes (the body of a snapshot):
    * [FORMAT, item…, root wire value]. */
   encode(root: unknown): Uint8Array {
-    return this.encodeWith(root, (body) => {
-      const copy = Buffer.allocUnsafeSlow(body.length);
-      copy.set(body);
-      return copy;
-    });
-  }
-
-  /** Encodes like encode(), and hands `use` the body where it was written (valid only during
-   * the call: a caller that copies it anyway — into a snapshot — saves a copy). */
-  encodeWith<T>(root: unknown, use: (body: Uint8Array) => T): T {
     const out = new Writer();
     try {
       out.begin(BODY_HEADER_ROOM);
       this.write(root, out);
-      return use(out.body(BODY_HEADER_ROOM));
+      const body = out.body(BODY_HEADER_ROOM);
+      const copy = Buffer.allocUnsafeSlow(body.length);
+      copy.set(body);
+      return copy;
     } finally {
       out.release();
     }
@@ -303,6 +290,7 @@ export class Encoder implements EncodeContext {
   private walk(root: unknown, list: boolean, optimistic: boolean): void {
     const out = this.out!;
     this.optimistic = optimistic;
+    if (this.tasklets.length > 0) this.tasklets.length = 0;
     out.top(T.FORMAT);
     let w = list ? this.pushList(root as object, root as unknown[]) : this.wire(root);
     if (w === PUSHED) {
@@ -587,6 +575,7 @@ export class Encoder implements EncodeContext {
     if (this.spans.size > 0 && this.spans.entryOf(v as ArrayBuffer) >= 0) return ~this.memoLeaf(v, this.spans.holdWhole(v as ArrayBuffer));
     const path = table.pathOf(v);
     if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
+    if (proto === TaskletProto) this.tasklets.push(v as Tasklet);
     for (const h of this.handlers) {
       if (h.claims(v)) return this.pushGeneric(v, describeHandler(h, v, this));
     }

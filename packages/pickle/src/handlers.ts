@@ -3,11 +3,14 @@
 // values needed to *make* it (create) and values set once every object exists (fill). That split
 // is what lets cycles work: create values form an acyclic dependency order, fill values may point
 // anywhere, including back at the object.
+import type { ModuleDump, ModuleLoad } from "./compiled/module-state.js";
 import type { ReferenceTable } from "./reference-table.js";
 
 /** What the encoder hands a handler. */
 export interface EncodeContext {
   readonly table: ReferenceTable;
+  /** Which compiled modules go by value, and those this encode met (compiled/modules.ts). */
+  readonly modules: ModuleDump;
   /** Throws a SerializeError naming the current path, e.g. `cannot serialize Socket at root.conn: …`. */
   fail(typeName: string, reason: string, settles?: PromiseLike<unknown>): never;
   /** Counts the graphs this context has written: an encoder may be reused for many (a
@@ -25,6 +28,8 @@ export interface DecodeContext {
   /** false when the snapshot is untrusted: a handler must then refuse to make anything from code
    * the snapshot carries (module handlers throw a SnapshotError). Default true. */
   readonly allowCode: boolean;
+  /** How module instances are made, and those this graph writes into (compiled/modules.ts). */
+  readonly modules: ModuleLoad;
   /** Counts the graphs this context has read (see EncodeContext.generation). */
   readonly generation?: number;
 }

@@ -1,19 +1,21 @@
 // @spickle/pickle: object-graph encoder/decoder, by-reference table, reducers, handlers and the
 // snapshot file format. See README.md.
 import "./compiled/index.js";
+import { encodeBody, moduleTableHeader } from "./body.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
-import { Encoder, type EncodeOptions } from "./encoder.js";
+import type { EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
-import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
 
-export { encodeGraph, Encoder, type EncodeOptions, type Progress } from "./encoder.js";
+export { encodeGraph, Encoder, type EncodeOptions } from "./encoder.js";
+export { encodeBody, moduleTableHeader, type EncodedBody } from "./body.js";
+export type { Progress } from "./progress.js";
 export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
 export { SerializeError, SnapshotError } from "./errors.js";
 export { ReferenceTable, defaultReferenceTable, type ReferenceTableOptions } from "./reference-table.js";
 export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type ReducerOption, type Constructor } from "./reducers.js";
 export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
 export {
-  encodeSnapshot, decodeSnapshot, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, SPICKLE_VERSION, keyOf,
+  encodeSnapshot, decodeSnapshot, readSnapshotFile, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, SPICKLE_VERSION, keyOf,
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
@@ -35,32 +37,24 @@ export {
 } from "./host-restore.js";
 export { setTortureMode, tortureRequested } from "./torture.js";
 
-export { adoptModuleInstance, type ModuleMode, type SerializableModules, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
+export { adoptModuleInstance } from "./compiled/modules.js";
+export type { ModuleMode, SerializableModules, ModuleDumpOptions, ModuleLoadOptions, ModuleTableEntry } from "./compiled/module-state.js";
 
-export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
+export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */
   header?: Record<string, unknown>;
 }
 
-export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions, ModuleLoadOptions {}
+export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions {}
 
-/** Serializes a value graph into snapshot bytes. */
+/** Serializes a value graph into snapshot bytes: encodeBody, then encodeSnapshot with a header
+ * holding the module table and `options.header`. */
 export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
-  return withDumpOptions(options, (modules) =>
-    // The body is read where the encoder wrote it: the snapshot is its only copy.
-    new Encoder(options).encodeWith(value, (body) => {
-      // The module table: ids, source hashes, whether each module's code is in the snapshot, and
-      // the module's file URL where it has one.
-      const met = modules();
-      const rows = met.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
-      const header = met.length > 0 ? { modules: rows, ...options.header } : options.header;
-      return encodeSnapshot({ header, body }, options);
-    }),
-  );
+  const { body, modules } = encodeBody(value, options);
+  return encodeSnapshot({ header: { ...moduleTableHeader(modules), ...options.header }, body }, options);
 }
 
 /** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */
 export function loads(bytes: Uint8Array, options: LoadOptions = {}): unknown {
-  const { body } = decodeSnapshot(bytes, options);
-  return withLoadOptions(options, () => decodeGraph(body, options));
+  return decodeGraph(decodeSnapshot(bytes, options).body, options);
 }

@@ -13,9 +13,9 @@
 import { Decoder, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
 import { MAC_LENGTH, PREFIX, readFrame, sealFrame } from "./frame.js";
-import { prepareModuleDump, type ModuleDumpOptions } from "./compiled/modules.js";
+import type { ModuleDumpOptions } from "./compiled/module-state.js";
 import { keyOf, parseHeader, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
-import { Writer } from "./writer.js";
+import { BODY_HEADER_ROOM, Writer } from "./writer.js";
 
 export interface MessageCodecOptions extends Omit<EncodeOptions, "onProgress">, Pick<DecodeOptions, "table">, SnapshotKeyOptions, ModuleDumpOptions {
   /** Bytes left free at the start of every encoded message, for the transport's frame prefix. */
@@ -27,8 +27,6 @@ export type MessageHeader = Readonly<Record<string, string | number | boolean | 
 
 /** Messages of at least this many bytes leave in the writer's own buffer rather than a copy. */
 const HAND_OVER = 64 * 1024;
-/** Room for the body's array header: written last, right before the body (1, 3 or 5 bytes). */
-const ARRAY_HEADER_ROOM = 5;
 
 export class MessageCodec {
   /** The HMAC key messages are signed with, and that open() verifies by default; null: none. */
@@ -49,7 +47,6 @@ export class MessageCodec {
     // function, which the peer uses once the connection may carry code.
     this.encoder = new Encoder({ carryRestorers: true, ...options });
     this.decoder = new Decoder({ table: options.table, handlers: options.handlers, reducers: options.reducers });
-    prepareModuleDump(this.encoder, options);
   }
 
   /** The snapshot of `value` with this header (after `reserve` free bytes). Values that cannot
@@ -87,7 +84,7 @@ export class MessageCodec {
     w.begin(reserve + PREFIX);
     writeHeader(w, header);
     const headerEnd = w.pos;
-    const itemsStart = headerEnd + 8 + ARRAY_HEADER_ROOM;
+    const itemsStart = headerEnd + 8 + BODY_HEADER_ROOM;
     w.begin(itemsStart);
     if (list) this.encoder.writeList(value as unknown[], w);
     else this.encoder.write(value, w);

@@ -8,6 +8,8 @@ import * as pathModule from "node:path";
 import { Packr } from "./msgpackr.js";
 import { SnapshotError } from "./errors.js";
 import { readFrame, writeFrame, type FrameLayout } from "./frame.js";
+import { readFrameFile } from "./frame-file.js";
+import { reuseBody } from "./writer.js";
 
 export const SPICKLE_VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
@@ -29,10 +31,14 @@ export function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | und
   return typeof k === "string" ? Buffer.from(k, "utf8") : k;
 }
 
-/** Builds snapshot bytes. The header gets `spickle`, `node` and `created` unless given. */
+/** Builds snapshot bytes. The header gets `spickle`, `node` and `created` unless given. A body
+ * from encodeBody is taken over: once copied into the snapshot it is emptied (its memory serves
+ * the next encode). */
 export function encodeSnapshot(parts: { header?: Record<string, unknown>; body: Uint8Array }, options?: SnapshotKeyOptions): Uint8Array {
   const header = { spickle: SPICKLE_VERSION, node: process.version, created: new Date().toISOString(), ...parts.header };
-  return writeFrame(headerPackr.pack(header), parts.body, keyOf(options));
+  const bytes = writeFrame(headerPackr.pack(header), parts.body, keyOf(options));
+  reuseBody(parts.body);
+  return bytes;
 }
 
 export type Layout = FrameLayout;
@@ -138,6 +144,13 @@ export function readSnapshotHeader(bytes: Uint8Array, options?: SnapshotKeyOptio
 export function decodeSnapshot(bytes: Uint8Array, options?: SnapshotKeyOptions): SnapshotParts {
   const l = verify(bytes, options);
   return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd) };
+}
+
+/** The snapshot file at `path`, read with bounded effort (readFrameFile) and verified once:
+ * header and body. A bad file is a one-line SnapshotError; errors of the file system (ENOENT,
+ * EACCES…) are thrown as they are. */
+export function readSnapshotFile(path: string, options?: SnapshotKeyOptions): SnapshotParts {
+  return decodeSnapshot(readFrameFile(path), options);
 }
 
 export interface WriteSnapshotFileOptions {

@@ -27,11 +27,16 @@ export class Shape {
   id = -1;
 }
 
+/** Room a body's values leave before them for its array header (see body()). */
+export const BODY_HEADER_ROOM = 5;
+
 /** Shape-trie nodes a long-lived writer keeps before starting a new trie. */
 const MAX_SHAPE_NODES = 4096;
 const EMPTY = Buffer.alloc(0);
 
 let scratch: Buffer | null = null;
+/** Buffers handed out by takeBody, which encodeSnapshot may give back (see reuseBody). */
+const lent = new WeakSet<ArrayBufferLike>();
 
 export interface WriterMark {
   readonly pos: number;
@@ -172,9 +177,17 @@ export class Writer {
     return at - 5;
   }
 
+  /** body(at), the writer's buffer handed over with it (no copy): the writer is done. */
+  takeBody(at: number): Uint8Array {
+    const body = this.body(at);
+    this.setBuffer(EMPTY);
+    lent.add(body.buffer);
+    return body;
+  }
+
   /** Gives the scratch buffer back (also after a failed encode); the writer is done. */
   release(): void {
-    if (this.buf.length <= KEEP_SIZE) scratch = this.buf;
+    if (this.buf.length <= KEEP_SIZE && this.buf !== EMPTY) scratch = this.buf;
   }
 
   private room(n: number): void {
@@ -474,4 +487,16 @@ export class Writer {
       this.pos += 4;
     }
   }
+}
+
+/** Takes back the buffer of a body from takeBody once its bytes were copied elsewhere, so the next
+ * encode writes into memory already in use rather than growing a new buffer. The buffer is moved
+ * (transferred), which empties `body` and every other view of it: nothing still reading it can
+ * see the next encode's bytes. */
+export function reuseBody(body: Uint8Array): void {
+  const buffer = body.buffer;
+  if (scratch !== null || !lent.has(buffer) || buffer.byteLength > KEEP_SIZE) return;
+  lent.delete(buffer);
+  const moved = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] }) as ArrayBuffer;
+  scratch = Buffer.from(moved);
 }

@@ -10,145 +10,23 @@
 // the snapshot's binding values (and its classes' static state); otherwise, and always in "fresh"
 // mode, a new instance is rebuilt from the restore form and the snapshot's binding values are
 // written into it. A JSON module a by-value module imports travels as data (its namespace).
-// `allowCode: false` refuses any snapshot that carries a module's code.
+// `allowCode: false` refuses any snapshot that carries a module's code. The options and what an
+// encode or decode met of modules are on its context (module-state.ts).
 
 import { liveModule, ModuleRecord, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type SiteRegistry } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
 import { HandlerList } from "../kinds/description.js";
 import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
+import type { ModuleDump, ModuleLoad } from "./module-state.js";
 
-/** "live": reuse a loaded instance with the same id and hash as it is; "fresh": rebuild every
- * instance from the snapshot; "adopt": a loaded instance with the same id and hash that can be
- * written takes the snapshot's state (a resume that loaded the program's by-reference modules,
- * which import it), the others are rebuilt. */
-export type ModuleMode = "live" | "fresh" | "adopt";
+export type { ModuleDumpOptions, ModuleLoadOptions, ModuleMode, ModuleTableEntry, SerializableModules } from "./module-state.js";
 
-/** Which compiled modules go by value: every one (default), a list of ids, or a predicate. */
-export type SerializableModules = boolean | readonly string[] | ((id: string) => boolean);
-
-export interface ModuleDumpOptions {
-  serializableModules?: SerializableModules;
+function dumpState(ctx: EncodeContext): ModuleDump {
+  return ctx.modules.forGraph(ctx.generation);
 }
 
-export interface ModuleLoadOptions {
-  /** "live" (default), "fresh" or "adopt" (see ModuleMode). */
-  modules?: ModuleMode;
-}
-
-interface DumpState {
-  byValue: (id: string) => boolean;
-  /** Bindings already written, per module record. */
-  written: Map<ModuleRecord, Set<string>>;
-  /** Modules whose imports were followed for modules by value (see importedState). */
-  followed: Set<ModuleRecord>;
-  /** Whether each module met goes by value (also the snapshot header's module table). */
-  modules: Map<ModuleRecord, boolean>;
-  /** The graph of the encoder this state is for (a reused encoder starts each graph afresh). */
-  generation: number | undefined;
-  /** Made by prepareModuleDump: the options stay, and so do the by-value answers. */
-  prepared: boolean;
-}
-
-interface LoadState {
-  mode: ModuleMode;
-  /** Module instances this load writes binding values into (restored, or adopted). */
-  fresh: Set<ModuleRecord>;
-  generation: number | undefined;
-}
-
-/** The options of the dumps call running, and the modules it met (made on the first one). */
-interface PendingDump {
-  options: ModuleDumpOptions;
-  met: Map<ModuleRecord, boolean> | undefined;
-}
-
-let pendingDump: PendingDump | undefined;
-let pendingLoad: ModuleLoadOptions | undefined;
-const dumpStates = new WeakMap<object, DumpState>();
-const loadStates = new WeakMap<object, LoadState>();
-const NO_MODULES: ModuleTableEntry[] = [];
-
-/** The module table of a snapshot header: every compiled module a snapshot's functions come from. */
-export interface ModuleTableEntry {
-  id: string;
-  hash: string;
-  byValue: boolean;
-  /** The module's file URL when it was loaded from a file (a resume checks a by-reference module's
-   * source there before loading it). */
-  url: string | undefined;
-}
-
-/** Runs `fn` (one synchronous encode) with these module options; `fn` may ask, after its
- * encode, for the modules it met (for the snapshot header). */
-export function withDumpOptions<T>(options: ModuleDumpOptions, fn: (modules: () => ModuleTableEntry[]) => T): T {
-  const previous = pendingDump;
-  const pending: PendingDump = { options, met: undefined };
-  pendingDump = pending;
-  const modules = (): ModuleTableEntry[] => {
-    const met = pending.met;
-    return met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue, url: r.info.url }));
-  };
-  try {
-    return fn(modules);
-  } finally {
-    pendingDump = previous;
-  }
-}
-
-/** Runs `fn` (one synchronous decode) with these module options. */
-export function withLoadOptions<T>(options: ModuleLoadOptions, fn: () => T): T {
-  const previous = pendingLoad;
-  pendingLoad = options;
-  try {
-    return fn();
-  } finally {
-    pendingLoad = previous;
-  }
-}
-
-/** Gives a reused encoder its module options once, for every graph it writes (the alternative,
- * withDumpOptions around each encode, costs more than a small message's whole encode). */
-export function prepareModuleDump(ctx: EncodeContext, options: ModuleDumpOptions): void {
-  dumpStates.set(ctx, {
-    byValue: predicate(options.serializableModules), written: new Map(), followed: new Set(), modules: new Map(), generation: ctx.generation, prepared: true,
-  });
-}
-
-function predicate(option: SerializableModules | undefined): (id: string) => boolean {
-  if (option === undefined || option === true) return () => true;
-  if (option === false) return () => false;
-  if (typeof option === "function") return option;
-  const set = new Set(option);
-  return (id) => set.has(id);
-}
-
-function dumpState(ctx: EncodeContext): DumpState {
-  let s = dumpStates.get(ctx);
-  if (s === undefined || (s.generation !== ctx.generation && !s.prepared)) {
-    const pending = pendingDump;
-    const modules = pending === undefined ? new Map<ModuleRecord, boolean>() : (pending.met ??= new Map());
-    s = { byValue: predicate(pending?.options.serializableModules), written: new Map(), followed: new Set(), modules, generation: ctx.generation, prepared: false };
-    dumpStates.set(ctx, s);
-  } else if (s.generation !== ctx.generation) {
-    s.generation = ctx.generation;
-    if (s.written.size > 0) s.written.clear();
-    if (s.followed.size > 0) s.followed.clear();
-  }
-  return s;
-}
-
-function loadState(ctx: DecodeContext): LoadState {
-  let s = loadStates.get(ctx);
-  if (s === undefined) {
-    s = { mode: pendingLoad?.modules ?? "live", fresh: new Set(), generation: ctx.generation };
-    loadStates.set(ctx, s);
-  } else if (s.generation !== ctx.generation) {
-    // A reused decoder's next graph.
-    s.generation = ctx.generation;
-    s.mode = pendingLoad?.modules ?? "live";
-    if (s.fresh.size > 0) s.fresh.clear();
-  }
-  return s;
+function loadState(ctx: DecodeContext): ModuleLoad {
+  return ctx.modules.forGraph(ctx.generation);
 }
 
 /** Whether `record` goes by value in this encode. */

@@ -1,0 +1,40 @@
+// A snapshot's body with what its header says about it: the middle of a checkpoint (README "How
+// it works"). encodeBody writes the graph and reports what the walk met — the compiled modules
+// (the header's module table) and the tasklets (a checkpoint's stacks) — so the caller builds the
+// header from plain results, after the body, and hands both to encodeSnapshot.
+import type { Tasklet } from "@spickle/runtime";
+import type { ModuleTableEntry } from "./compiled/module-state.js";
+import { Encoder, type EncodeOptions } from "./encoder.js";
+import { BODY_HEADER_ROOM, Writer } from "./writer.js";
+
+export interface EncodedBody {
+  /** The body bytes. encodeSnapshot takes them over (the array is emptied once copied into the
+   * snapshot, and its memory serves the next encode). */
+  body: Uint8Array;
+  /** The compiled modules the graph's functions come from, and whether each went by value. */
+  modules: ModuleTableEntry[];
+  /** The tasklets in the graph, in the order met. */
+  tasklets: Tasklet[];
+}
+
+/** Encodes the graph under `root` (options: the encoder's, modules by value included). */
+export function encodeBody(root: unknown, options: EncodeOptions = {}): EncodedBody {
+  const encoder = new Encoder(options);
+  const out = new Writer();
+  let body: Uint8Array;
+  try {
+    out.begin(BODY_HEADER_ROOM);
+    encoder.write(root, out);
+    body = out.takeBody(BODY_HEADER_ROOM);
+  } finally {
+    out.release();
+  }
+  return { body, modules: encoder.modules.table(), tasklets: encoder.tasklets };
+}
+
+/** The header field a body's modules make: `modules`, rows of [id, hash, byValue, url?]
+ * (snapshot-contents.ts reads them back); none without modules. */
+export function moduleTableHeader(modules: readonly ModuleTableEntry[]): { modules?: unknown[][] } {
+  if (modules.length === 0) return {};
+  return { modules: modules.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url])) };
+}
