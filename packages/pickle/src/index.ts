@@ -16,7 +16,7 @@ export { registerReducer, ReducerRegistry, defaultReducers, type Reducer, type R
 export { HandlerRegistry, defaultHandlers, type ObjectHandler, type ObjectDescription, type EncodeContext, type DecodeContext } from "./handlers.js";
 export {
   encodeSnapshot, decodeSnapshot, readSnapshotFile, readSnapshotHeader, writeSnapshotFile, removeStaleTemporaries, processAlive, type WriteSnapshotFileOptions, SPICKLE_VERSION, keyOf,
-  type SnapshotKeyOptions, type SnapshotParts,
+  type SnapshotKeyOptions, type SnapshotParts, type VerifiedSnapshot,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
 export {

@@ -23,6 +23,11 @@ export interface SnapshotParts {
   body: Uint8Array;
 }
 
+/** A snapshot read and verified: its parts, and whether it was signed. */
+export interface VerifiedSnapshot extends SnapshotParts {
+  signed: boolean;
+}
+
 const headerPackr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, useToJSON: false } as ConstructorParameters<typeof Packr>[0]);
 
 export function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | undefined {
@@ -141,15 +146,15 @@ export function readSnapshotHeader(bytes: Uint8Array, options?: SnapshotKeyOptio
 }
 
 /** Header and body bytes (a view into `bytes`), after the whole snapshot verified. */
-export function decodeSnapshot(bytes: Uint8Array, options?: SnapshotKeyOptions): SnapshotParts {
+export function decodeSnapshot(bytes: Uint8Array, options?: SnapshotKeyOptions): VerifiedSnapshot {
   const l = verify(bytes, options);
-  return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd) };
+  return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd), signed: l.signed };
 }
 
 /** The snapshot file at `path`, read with bounded effort (readFrameFile) and verified once:
  * header and body. A bad file is a one-line SnapshotError; errors of the file system (ENOENT,
  * EACCES…) are thrown as they are. */
-export function readSnapshotFile(path: string, options?: SnapshotKeyOptions): SnapshotParts {
+export function readSnapshotFile(path: string, options?: SnapshotKeyOptions): VerifiedSnapshot {
   return decodeSnapshot(readFrameFile(path), options);
 }
 

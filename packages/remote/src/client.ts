@@ -11,7 +11,7 @@ import { Channel, type Transport } from "./channel.js";
 import { RemoteConnectionError } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./framing.js";
 import { Peer, type CallOptions } from "./peer.js";
-import { withCallSite } from "./stacks.js";
+import { withCallSite } from "./error-stacks.js";
 import { streamTransport } from "./worker.js";
 
 export interface CommandTarget {

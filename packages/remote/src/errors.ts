@@ -1,5 +1,5 @@
 // How remote calls fail, besides the remote function's own error (which the caller gets as it was
-// thrown, its stack extended with the remote one, see stacks.ts).
+// thrown, its stack extended with the remote one, see error-stacks.ts).
 
 /** The connection is gone or could not be made: the worker exited, the socket closed, the
  * handshake or authentication failed, or the peer sent something that is not a message. */

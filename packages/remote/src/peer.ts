@@ -17,7 +17,7 @@ import { messageOf, RemoteConnectionError, RemoteTimeoutError } from "./errors.j
 import { PREFIX_BYTES } from "./framing.js";
 import { ModuleExchange } from "./modules.js";
 import { pendingReferenceCall, StubTable, type PendingReferenceCall } from "./stubs.js";
-import { rememberRemoteStack, userFrames } from "./stacks.js";
+import { rememberRemoteStack, userFrames } from "./error-stacks.js";
 
 export interface PeerOptions {
   role: "caller" | "worker";
@@ -99,7 +99,7 @@ export class Peer {
 
   /** Sends a call; settles with its result. Values that cannot be pickled reject it at once,
    * with their path, before anything is sent. A remote Error's stack is completed by
-   * withCallSite (stacks.ts). */
+   * withCallSite (error-stacks.ts). */
   call(fn: unknown, args: unknown[], options: CallOptions = {}): Promise<unknown> {
     if (this.state !== "open") return Promise.reject(new RemoteConnectionError(`spickle remote: ${this.reason ?? "the connection is not open"}`));
     const id = ++this.nextCall;

@@ -6,14 +6,14 @@
 // The fork is a host call (runtime seam): the calling tasklet is recorded as the scheduler's
 // host caller, so the snapshot holds it suspended inside the fork, and it runs first on both sides.
 
-import { existsSync, readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
 import {
-  decodeSnapshot, defaultReferenceTable, dumps, encodeSnapshot, FLAG_SIGNED, keyOf, loads, SerializeError, writeSnapshotFile,
-  type ModuleMode, type Progress, type SerializableModules,
+  decodeGraph, decodeSnapshot, defaultReferenceTable, encodeSnapshot, keyOf, readSnapshotFile, SnapshotError, writeSnapshotFile,
+  type ModuleMode, type Progress, type SerializableModules, type SnapshotParts, type VerifiedSnapshot,
 } from "@spickle/pickle";
-import { clip } from "./clip.js";
-import { summarizeTasklets, taskletCollector } from "./stacks.js";
+import { drainedCheckpointBytes, writeCheckpoint, DEFAULT_IO_TIMEOUT } from "./checkpoint-write.js";
+
+export { checkpointBytes, drainedCheckpointBytes, writeCheckpoint, CheckpointError, CheckpointWriteError } from "./checkpoint-write.js";
 
 export type ForkResult = { resumed: false; snapshot: Uint8Array } | { resumed: true; args: string[] };
 export type CheckpointResult = { resumed: false; path: string } | { resumed: true; args: string[] };
@@ -152,19 +152,11 @@ export function resumeCheckpoint(snapshot: Uint8Array | string, ...args: string[
   return resumeCheckpointWith({}, snapshot, ...args);
 }
 
-/** resumeCheckpoint with options (a key, or a new default checkpoint file). */
-export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string, ...args: string[]): Promise<unknown> {
-  const bytes = typeof snapshot === "string" ? readFileSync(snapshot) : snapshot;
-  // Fresh module instances: the program continues with the snapshot's module state, never this
-  // process's own copy (docs/design.md §6).
-  const progress = options.progress?.("resume");
-  let scheduler: unknown;
-  try {
-    scheduler = loads(bytes, { key: options.key, modules: options.modules ?? "fresh", onProgress: progress?.update });
-  } finally {
-    progress?.done();
-  }
-  if (!(scheduler instanceof Scheduler)) throw new Error("spickle: this snapshot does not hold a checkpointed program");
+/** resumeCheckpoint with options (a key, or a new default checkpoint file). The snapshot: its
+ * file, its bytes, or its parts as readSnapshotFile returns them (verified already). */
+export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string | SnapshotParts, ...args: string[]): Promise<unknown> {
+  const parts = typeof snapshot === "string" ? readSnapshotFile(snapshot, options) : snapshot instanceof Uint8Array ? decodeSnapshot(snapshot, options) : snapshot;
+  const scheduler = restoreScheduler(parts, options);
   const done = scheduler.resume({
     ...options.scheduler,
     host: checkpointHost(options),
@@ -175,84 +167,20 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
   return withTriggers(scheduler, options, done);
 }
 
-/** The snapshot of a paused scheduler, with the checkpoint header (`caller`: the tasklet that
- * asked for it, if one did). */
-export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions, caller?: Tasklet): Uint8Array {
-  const met = taskletCollector();
-  const header: Record<string, unknown> = { ...options.header, kind: "checkpoint", tasklets: scheduler.live, ...(caller ? { caller: caller.name } : {}) };
-  // The stacks of the tasklets the encode met: dumps reads the header after the body is written.
-  Object.defineProperty(header, "stacks", { enumerable: true, get: () => summarizeTasklets(scheduler, met.tasklets) });
-  const progress = options.progress?.("checkpoint");
+/** The scheduler a verified checkpoint holds, decoded with fresh module instances unless the
+ * options say otherwise: the program continues with the snapshot's module state, never this
+ * process's own copy (docs/design.md §6). */
+export function restoreScheduler(parts: SnapshotParts, options: CheckpointOptions = {}): Scheduler {
+  const progress = options.progress?.("resume");
+  let scheduler: unknown;
   try {
-    return dumps(scheduler, {
-      key: options.key,
-      serializableModules: options.serializableModules,
-      // A resumed program's top-level registerReducer calls do not run again.
-      carryRestorers: true,
-      handlers: [met.handler],
-      header,
-      onProgress: progress?.update,
-    });
+    scheduler = decodeGraph(parts.body, { modules: options.modules ?? "fresh", onProgress: progress?.update });
   } finally {
     progress?.done();
   }
+  if (!(scheduler instanceof Scheduler)) throw new Error("spickle: this snapshot does not hold a checkpointed program");
+  return scheduler;
 }
-
-/** Why a checkpoint could not be made, in one line; the previous checkpoint file is untouched. */
-export class CheckpointError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "CheckpointError";
-  }
-}
-
-const DEFAULT_IO_TIMEOUT = 30_000;
-
-/**
- * checkpointBytes of a paused scheduler, first letting write streams empty their queues: a
- * stream with queued bytes cannot be saved (those bytes are not in the file yet), and while the
- * scheduler is paused nothing adds to them. Waits at most `timeoutMs` in all.
- */
-export async function drainedCheckpointBytes(scheduler: Scheduler, options: CheckpointOptions, caller: Tasklet | undefined, timeoutMs: number): Promise<Uint8Array> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      return checkpointBytes(scheduler, options, caller);
-    } catch (error) {
-      const left = deadline - performance.now();
-      if (!(error instanceof SerializeError) || error.settles === undefined) throw error;
-      if (left <= 0) throw new CheckpointError(`${error.message.replace(/ \(the write callback.*$/, "")} after waiting ${Math.round(timeoutMs)} ms`, { cause: error });
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([error.settles, new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
-      clearTimeout(timer);
-    }
-  }
-}
-
-/** Writes a checkpoint; any failure is a CheckpointError naming the file and saying that the
- * previous checkpoint in it (if any) is intact — the write is atomic. */
-export async function writeCheckpointFile(path: string, bytes: Uint8Array, options: CheckpointOptions): Promise<void> {
-  try {
-    await (options.writeFile ?? writeSnapshotFile)(path, bytes);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = (code !== undefined ? WRITE_PROBLEMS[code] : undefined) ?? (error as Error)?.message?.split("\n")[0] ?? String(error);
-    const previous = existsSync(path) ? "the previous checkpoint in it is intact" : "there was no earlier checkpoint in it";
-    throw new CheckpointError(`cannot write checkpoint ${clip(path)}: ${clip(what)}${code !== undefined && !what.includes(code) ? ` (${code})` : ""}; ${previous}`, { cause: error });
-  }
-}
-
-const WRITE_PROBLEMS: Record<string, string> = {
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EROFS: "read-only file system",
-  ENOENT: "its folder does not exist",
-  ENOTDIR: "a part of its path is not a folder",
-  EISDIR: "it is a folder",
-  EIO: "input/output error",
-};
 
 /**
  * Marks the checkpoint file at `path` as the checkpoint of a program that finished (header
@@ -261,16 +189,16 @@ const WRITE_PROBLEMS: Record<string, string> = {
  * the key it was signed with.
  */
 export function markCheckpointFinished(path: string, key?: string): string | null {
-  let bytes: Uint8Array;
+  let parts: VerifiedSnapshot;
   try {
-    bytes = readFileSync(path);
+    parts = readSnapshotFile(path, { key });
   } catch (error) {
+    if (error instanceof SnapshotError) return error.message.split("\n")[0]!;
     return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : `cannot read it (${(error as Error).message.split("\n")[0]})`;
   }
   try {
-    const signed = bytes.length > 6 && (bytes[6]! & FLAG_SIGNED) !== 0;
+    const { header, body, signed } = parts;
     if (signed && keyOf({ key }) === undefined) return "it is signed and no key is set to sign it again";
-    const { header, body } = decodeSnapshot(bytes, { key });
     if (header.kind !== "checkpoint" || header.finished !== undefined) return null;
     writeSnapshotFile(path, encodeSnapshot({ header: { ...header, finished: new Date().toISOString() }, body }, { key }));
     return null;
@@ -283,11 +211,9 @@ function checkpointHost(options: CheckpointOptions) {
   return async (request: unknown, caller: Tasklet, scheduler: Scheduler): Promise<ForkResult | CheckpointResult> => {
     const { kind, explicit, support } = request as CheckpointRequest;
     if (support !== undefined) support.sequence++;
-    const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path;
-    const snapshot = await drainedCheckpointBytes(scheduler, options, caller, options.ioTimeout ?? DEFAULT_IO_TIMEOUT);
-    if (kind === "fork") return { resumed: false, snapshot };
-    await writeCheckpointFile(path!, snapshot, options);
-    options.onWritten?.(path!);
-    return { resumed: false, path: path! };
+    if (kind === "fork") return { resumed: false, snapshot: await drainedCheckpointBytes(scheduler, options, caller, options.ioTimeout ?? DEFAULT_IO_TIMEOUT) };
+    const path = explicit === false && options.checkpointFile !== undefined ? options.checkpointFile : (request as CheckpointRequest).path!;
+    await writeCheckpoint(scheduler, path, options, caller);
+    return { resumed: false, path };
   };
 }

@@ -19,7 +19,7 @@ import type { CheckpointCliOptions } from "./checkpoint-options.js";
 import { PeriodicCheckpoints, SignalCheckpoint, CheckpointGate, formatMs } from "./checkpoint-triggers.js";
 import { takeLease, type Lease } from "./lease.js";
 import { terminalProgress } from "./progress.js";
-import { summarizeTasklets } from "../stacks.js";
+import { summarizeTasklets } from "../tasklet-stacks.js";
 
 export const DEFAULT_SIGNAL_GRACE = 10_000;
 export const DEFAULT_MAX_SLICE = 1000;

@@ -12,10 +12,9 @@
 
 import { existsSync } from "node:fs";
 import type { Scheduler } from "@spickle/runtime";
-import { drainedCheckpointBytes, writeCheckpointFile, type CheckpointOptions } from "../checkpoint.js";
+import type { CheckpointOptions } from "../checkpoint.js";
+import { CheckpointWriteError, DEFAULT_IO_TIMEOUT, writeCheckpoint } from "../checkpoint-write.js";
 import { clip, EXIT_CHECKPOINTED, MAX_ECHO } from "./errors.js";
-
-const DEFAULT_IO_TIMEOUT = 30_000;
 
 /** `failed.intact`: the reason already says the previous checkpoint is intact (a failed write). */
 type Outcome = { kind: "written" } | { kind: "failed"; reason: string; intact?: boolean } | { kind: "ended" };
@@ -53,18 +52,11 @@ async function attempt(scheduler: Scheduler, file: string, options: CheckpointOp
   } catch (error) {
     return ended(scheduler) ? { kind: "ended" } : { kind: "failed", reason: reasonOf(error) };
   }
-  let bytes: Uint8Array;
   try {
-    bytes = await drainedCheckpointBytes(scheduler, options, undefined, timeoutMs);
+    await writeCheckpoint(scheduler, file, { ...options, ioTimeout: timeoutMs });
   } catch (error) {
-    return { kind: "failed", reason: reasonOf(error) };
+    return { kind: "failed", reason: reasonOf(error), intact: error instanceof CheckpointWriteError };
   }
-  try {
-    await writeCheckpointFile(file, bytes, options);
-  } catch (error) {
-    return { kind: "failed", reason: reasonOf(error), intact: true };
-  }
-  options.onWritten?.(file);
   return { kind: "written" };
 }
 

@@ -4,7 +4,7 @@
 // file verified (a damaged file is exit 2, never a partial listing). `--json` gives the same.
 //
 // What the snapshot holds comes from @spickle/pickle's snapshotContents (the stacks from the
-// header a checkpoint writes, see ../stacks.ts; the objects from reading the body's bytes).
+// header a checkpoint writes, see ../tasklet-stacks.ts; the objects from reading the body's bytes).
 // Nothing of the snapshot is decoded into objects, so none of its code runs. Only a regular file
 // is read, and only the bytes its frame declares (./snapshot-file.ts).
 

@@ -11,7 +11,7 @@
 
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { readSnapshotHeader, SnapshotError } from "@spickle/pickle";
+import { decodeSnapshot, SnapshotError, type VerifiedSnapshot } from "@spickle/pickle";
 import { resumeCheckpointWith } from "../index.js";
 import { awaitProgram, checkpointPolicy } from "./checkpoint-policy.js";
 import { checkCheckpointUsage, type CheckpointCliOptions } from "./checkpoint-options.js";
@@ -32,6 +32,13 @@ function isRegularFile(path: string): boolean {
   } catch {
     return false; // a name too long, a loop of links: readSnapshotFile says which
   }
+}
+
+/** Why the program in `label` could not start again, as one line naming it. */
+function resumeFailure(label: string, error: unknown): UsageError {
+  const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  if (error instanceof SnapshotError) return fileProblem(label, message);
+  return fileProblem(label, `cannot resume: ${message.replace(/^spickle: /, "")}`);
 }
 
 export async function resumeSnapshot(file: string, args: string[], options: CheckpointCliOptions): Promise<void> {
@@ -78,11 +85,9 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
   policy.options.modules = "adopt";
   let running: Promise<unknown>;
   try {
-    running = resumeCheckpointWith(policy.options, snapshot.bytes, ...args);
+    running = resumeCheckpointWith(policy.options, snapshot, ...args);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    if (error instanceof SnapshotError) throw fileProblem(file, message);
-    throw fileProblem(file, `cannot resume: ${message.replace(/^spickle: /, "")}`);
+    throw resumeFailure(file, error);
   }
   await awaitProgram(running, policy);
 }
@@ -96,12 +101,13 @@ async function resumeFromStore(job: string, args: string[], options: CheckpointC
   const target = await openStoreTarget(options.store!, job);
   try {
     const bytes = await latestFromStore(target);
-    let header: Record<string, unknown>;
+    let snapshot: VerifiedSnapshot;
     try {
-      header = readSnapshotHeader(bytes);
+      snapshot = decodeSnapshot(bytes);
     } catch (error) {
       throw fileProblem(target.label, (error as Error).message.split("\n")[0]!);
     }
+    const { header } = snapshot;
     if (header.kind !== "checkpoint") throw fileProblem(target.label, "not a checkpoint: nothing to resume");
     if (!carriesAllItsCode(header)) {
       throw fileProblem(target.label, "this checkpoint names some of its modules by reference; resume it from a file where its program is (spickle resume <file>)");
@@ -114,10 +120,9 @@ async function resumeFromStore(job: string, args: string[], options: CheckpointC
     process.argv = [process.argv[0]!, script ?? job, ...args];
     let running: Promise<unknown>;
     try {
-      running = resumeCheckpointWith(policy.options, bytes, ...args);
+      running = resumeCheckpointWith(policy.options, snapshot, ...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-      throw fileProblem(target.label, `cannot resume: ${message.replace(/^spickle: /, "")}`);
+      throw resumeFailure(target.label, error);
     }
     await awaitProgram(running, policy);
   } finally {

@@ -4,16 +4,14 @@
 // the bytes its frame declares (readFrameFile).
 
 import { resolve } from "node:path";
-import { readFrameFile, readSnapshotHeader, SnapshotError } from "@spickle/pickle";
+import { readFrameFile, readSnapshotFile as readVerifiedSnapshot, SnapshotError, type VerifiedSnapshot } from "@spickle/pickle";
 import { clip, MAX_ECHO, UsageError } from "./errors.js";
 
-export interface SnapshotFile {
+export interface SnapshotFile extends VerifiedSnapshot {
   /** As the user wrote it (for messages). */
   file: string;
   /** Absolute path. */
   path: string;
-  bytes: Uint8Array;
-  header: Record<string, unknown>;
 }
 
 function readProblem(error: unknown): string {
@@ -38,27 +36,29 @@ export function fileProblem(file: string, problem: string): UsageError {
   return new UsageError(`spickle: ${clip(file)}: ${clip(line, 2 * MAX_ECHO)}`);
 }
 
+/** A problem reading `file` as the one-line UsageError that names it. */
+function readFailure(file: string, error: unknown): UsageError {
+  if (error instanceof SnapshotError) return fileProblem(file, error.message.split("\n")[0]!);
+  return fileProblem(file, readProblem(error));
+}
+
 /** The bytes of a snapshot file, read with bounded effort (not yet verified: see readFrameFile);
  * throws a one-line UsageError for any problem. */
 export function readSnapshotBytes(file: string): Uint8Array {
   try {
     return readFrameFile(resolve(file));
   } catch (error) {
-    if (error instanceof SnapshotError) throw fileProblem(file, error.message.split("\n")[0]!);
-    throw fileProblem(file, readProblem(error));
+    throw readFailure(file, error);
   }
 }
 
-/** Reads and verifies a snapshot file; throws a one-line UsageError for any problem. */
+/** Reads and verifies a snapshot file (once: its parts go on to the decoder); throws a one-line
+ * UsageError for any problem. */
 export function readSnapshotFile(file: string): SnapshotFile {
   const path = resolve(file);
-  const bytes = readSnapshotBytes(file);
-  let header: Record<string, unknown>;
   try {
-    header = readSnapshotHeader(bytes);
+    return { file, path, ...readVerifiedSnapshot(path) };
   } catch (error) {
-    if (error instanceof SnapshotError) throw fileProblem(file, error.message.split("\n")[0]!);
-    throw fileProblem(file, `not a readable snapshot (${(error as Error)?.message?.split("\n")[0] ?? String(error)})`);
+    throw readFailure(file, error);
   }
-  return { file, path, bytes, header };
 }

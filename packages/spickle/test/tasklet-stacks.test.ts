@@ -10,7 +10,7 @@ import { expect, test } from "vitest";
 import { compile } from "@spickle/transform";
 import { readSnapshotHeader } from "@spickle/pickle";
 import { runCheckpointable } from "spickle";
-import { MAX_FRAMES, MAX_TASKLETS, type TaskletsSummary } from "../src/stacks.js";
+import { MAX_FRAMES, MAX_TASKLETS, type TaskletsSummary } from "../src/tasklet-stacks.js";
 
 const source = `
 import { Channel, Lock, Tasklet, sleep, schedule, type CheckpointSupport } from "spickle";

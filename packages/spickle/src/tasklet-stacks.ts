@@ -12,8 +12,8 @@
 
 import { SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { FrameSummary, ObjectHandler, TaskletState, TaskletSummary, TaskletsSummary } from "@spickle/pickle";
-import { closureOf, frameStack, moduleOf, Tasklet, type Frame, type ModuleInfo, type Scheduler } from "@spickle/runtime";
+import type { FrameSummary, TaskletState, TaskletSummary, TaskletsSummary } from "@spickle/pickle";
+import { closureOf, frameStack, moduleOf, type Frame, type Tasklet, type ModuleInfo, type Scheduler } from "@spickle/runtime";
 
 /** Tasklets listed with their stacks (the others are counted); frames listed per tasklet. */
 export const MAX_TASKLETS = 32;
@@ -22,29 +22,6 @@ const MAX_SOURCE = 160;
 
 // The summary's shape is @spickle/pickle's, which reads it back for `inspect` (snapshotContents).
 export type { FrameSummary, TaskletState, TaskletSummary, TaskletsSummary } from "@spickle/pickle";
-
-/**
- * The tasklets an encode meets, wherever they are (a tasklet blocked on a channel is reachable
- * only through the objects that hold the channel): an object handler, asked about every object
- * that is neither plain nor by reference, that notes tasklets and claims nothing.
- */
-export function taskletCollector(): { handler: ObjectHandler; tasklets: Tasklet[] } {
-  const tasklets: Tasklet[] = [];
-  const handler: ObjectHandler = {
-    kind: "spickle.checkpoint.tasklets",
-    claims(value) {
-      if (value instanceof Tasklet) tasklets.push(value);
-      return false;
-    },
-    describe() {
-      throw new Error("spickle: the tasklet collector writes nothing");
-    },
-    create() {
-      throw new Error("spickle: the tasklet collector reads nothing");
-    },
-  };
-  return { handler, tasklets };
-}
 
 function stateOf(tasklet: Tasklet): TaskletState {
   switch (tasklet.status) {
