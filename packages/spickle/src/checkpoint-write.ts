@@ -1,45 +1,16 @@
 // A checkpoint, in the order it happens (README "How it works"): the paused scheduler is captured
-// (captureCheckpoint: the graph and the facts the header takes from it), its body encoded
-// (@spickle/pickle encodeBody: body, modules met, tasklets met), the header built from those
-// (checkpointHeader), the snapshot made (@spickle/pickle encodeSnapshot), and written atomically
-// (writeCheckpoint). Every checkpoint — the program's `cp.checkpoint()`, a periodic or signal one,
+// (captureCheckpoint, checkpoint-capture.ts: the graph and the facts the header takes from it),
+// its body encoded (@spickle/pickle encodeBody: body, modules met, tasklets met), the header built
+// from those (checkpointHeader), the snapshot made (@spickle/pickle encodeSnapshot), and written
+// atomically (writeCheckpoint, by writeSnapshotFile unless the options give a writer). Every checkpoint — the program's `cp.checkpoint()`, a periodic or signal one,
 // a queue worker's — goes this one way.
 
 import { existsSync } from "node:fs";
 import type { Scheduler, Tasklet } from "@spickle/runtime";
-import { encodeBody, encodeSnapshot, moduleTableHeader, SerializeError, writeSnapshotFile, type EncodedBody } from "@spickle/pickle";
+import { encodeBody, encodeSnapshot, SerializeError, writeSnapshotFile, type EncodedBody } from "@spickle/pickle";
 import type { CheckpointOptions } from "./checkpoint.js";
+import { captureCheckpoint, checkpointHeader } from "./checkpoint-capture.js";
 import { clip } from "./clip.js";
-import { summarizeTasklets } from "./tasklet-stacks.js";
-
-/** What a checkpoint writes: the paused scheduler (plain data: its tasklets, channels, timers and
- * what they reach), and the facts of its header read from it before the encode. */
-export interface CapturedCheckpoint {
-  scheduler: Scheduler;
-  /** Tasklets alive. */
-  live: number;
-  /** The tasklet that asked for the checkpoint, if one did. */
-  caller: string | undefined;
-}
-
-/** The first step: the paused scheduler as the graph to write. */
-export function captureCheckpoint(scheduler: Scheduler, caller?: Tasklet): CapturedCheckpoint {
-  return { scheduler, live: scheduler.live, caller: caller?.name };
-}
-
-/** The checkpoint header: the caller's fields, what the capture says, the stacks of the tasklets
- * the encode met (a tasklet blocked on a channel is reachable only through what holds the channel)
- * and the module table. */
-export function checkpointHeader(captured: CapturedCheckpoint, encoded: EncodedBody, options: CheckpointOptions): Record<string, unknown> {
-  return {
-    ...moduleTableHeader(encoded.modules),
-    ...options.header,
-    kind: "checkpoint",
-    tasklets: captured.live,
-    ...(captured.caller !== undefined ? { caller: captured.caller } : {}),
-    stacks: summarizeTasklets(captured.scheduler, encoded.tasklets),
-  };
-}
 
 /** The snapshot of a paused scheduler (`caller`: the tasklet that asked for it, if one did). */
 export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions, caller?: Tasklet): Uint8Array {
