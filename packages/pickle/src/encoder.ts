@@ -13,154 +13,44 @@
 // frame and what the property checks return: their values wait on one shared value stack until
 // the object's record is written.
 //
-// The identity memo costs about as much as the rest of the walk (a hash probe per reference,
-// scattered over a table as large as the graph). So a walk starts optimistic: while it meets only
-// ordinary objects, dense arrays and leaves, it looks nothing up. A reference is compared with the
-// few innermost objects on the stack (parent pointers), and otherwise taken as new; the objects
-// met are listed, and added to a Set in batches, a tight loop that proves them distinct (cheaper
-// than the memo's Map, lookups and inserts interleaved with the walk). The reference table's
-// plain objects go into the Set first; a small graph compares its few objects pairwise instead.
-// The first object of any other kind ends the optimism (its handler may have side effects, so it
-// runs once, in the exact walk): the listed objects are entered into the memo and the walk goes
-// on exactly. An object listed twice — shared, or a cycle longer than the window — means the
-// bytes so far are wrong: they are dropped and the graph is walked again exactly. Until then both
-// walks write the same bytes.
+// A walk starts optimistic, looking no object up, and falls back to the exact walk
+// (optimistic-walk.ts).
 import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
-import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
+import { defaultReducers, toReducerRegistry, type ReducerRegistry } from "./reducers.js";
 import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
-import { builtinPathOf } from "./builtin-index.js";
 import { HandlerList, Raw, ViewedBytes, type Description } from "./kinds/description.js";
 import { BufferSpans } from "./buffer-spans.js";
-import { describeBuiltin, describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./kinds/index.js";
+import { describeValue } from "./kinds/index.js";
 import { ordinaryProps } from "./kinds/props.js";
-import { FLOAT64, INT32, numbersBytes, numbersType, UINT8 } from "./kinds/numbers.js";
+import { numbersBytes, numbersType } from "./kinds/numbers.js";
 import { bigintFields, symbolRecord } from "./kinds/values.js";
 import { pathOf } from "./paths.js";
 import * as T from "./tags.js";
 import { BODY_HEADER_ROOM, Writer } from "./writer.js";
+import { HOLEY, MIN_NUMBERS, MIXED, onlyElements, scanElements } from "./array-kinds.js";
+import { giveList, NO_LIST, takeList } from "./int-list.js";
+import { ListedObjects, nearFrameOf, SHARED } from "./optimistic-walk.js";
+import { ARRAY, Frame, GENERIC, PLAIN, releaseFrames } from "./walk-frame.js";
 import * as util from "node:util";
 import { Tasklet } from "@spickle/runtime";
-import { ModuleDump, type ModuleDumpOptions } from "./compiled/module-state.js";
+import { ModuleDump } from "./compiled/module-state.js";
 import { PROGRESS_EVERY, type Progress } from "./progress.js";
+import type { EncodeOptions } from "./encode-options.js";
 
-export interface EncodeOptions extends ModuleDumpOptions {
-  /** By-reference table (default: the shared defaultReferenceTable). */
-  table?: ReferenceTable;
-  /** Handlers for kinds this package does not know; asked in order, before the built-in kinds.
-   * An array is consulted before the process-wide defaultHandlers. */
-  handlers?: HandlerRegistry | readonly ObjectHandler[];
-  /** Per-call reducers, consulted before the process-wide ones. */
-  reducers?: ReducerOption;
-  /** Also write each reducer's restore function when it is a function of compiled code, so that a trusted
-   * load in a process where the program's registerReducer calls did not run (a resumed
-   * checkpoint) can use it. An untrusted load (allowCode: false) never does. Default false. */
-  carryRestorers?: boolean;
-  /** Called every PROGRESS_EVERY records of a long encode (without it, the cost is one compare
-   * per object). */
-  onProgress?: (progress: Progress) => void;
-  /** Start with a walk that looks no object up (default true; see encoder.ts). It is undone and
-   * the graph walked again when an ordinary object or array turns out to be shared, so `false`
-   * suits graphs known to share many plain objects. The bytes are the same either way. */
-  optimistic?: boolean;
-}
-
-
-const PLAIN = 0;
-const ARRAY = 1;
-const GENERIC = 2;
+export type { EncodeOptions } from "./encode-options.js";
 
 /** Sentinel: the value needs its own frame first; the caller retries after it completes. */
 const PUSHED: unknown = Symbol("pushed");
-/** Thrown when an optimistic walk finds an object twice (see the top of this file). */
-const SHARED = Symbol("shared");
-/** Innermost stack frames an optimistic walk compares a reference with (object → array →
- * object: a parent pointer is two frames up, a great-grandparent six). */
-const WINDOW = 6;
-/** Objects an optimistic walk lists before checking them in a Set. */
-const BATCH = 1 << 16;
-/** A list of objects met longer than this is dropped after a graph, not emptied. */
-const KEEP_LISTED = 256;
-/** Up to this many objects, the last check compares pairs instead (see checkLast). */
-const PAIRWISE = 16;
-
-/** One object being encoded. Frames are reused, one per stack depth; fields are fixed so every
- * frame has one hidden class. */
-export class Frame {
-  kind = PLAIN;
-  obj: object = Frame;
-  /** PLAIN: the keys. */
-  keys: string[] | null = null;
-  /** GENERIC: what to write, and the fields being built (create values, then [i, ...fill
-   * values]). */
-  desc: Description | null = null;
-  vals: unknown[] | null = null;
-  /** PLAIN and ARRAY: where the values start on the encoder's value stack (the property values
-   * or elements, read at entry and replaced by their wire forms), and how many. */
-  base = 0;
-  n = 0;
-  /** The value being looked at. */
-  pos = 0;
-  /** Entry index once the object is created, else -1. */
-  index = -1;
-  stage = 0;
-  visit = 0;
-}
-
-/** A growing list of int32s. Lists are pooled: a graph of a million objects would otherwise
- * grow its lists from nothing, one large reallocation after another, on every encode. */
-class IntList {
-  items = new Int32Array(1024);
-  length = 0;
-
-  push(x: number): void {
-    if (this.length === this.items.length) this.grow();
-    this.items[this.length++] = x;
-  }
-
-  private grow(): void {
-    const items = new Int32Array(this.items.length * 2);
-    items.set(this.items);
-    this.items = items;
-  }
-}
-
-/** Lists given back by finished encodes; one longer than this is dropped instead. */
-const spareLists: IntList[] = [];
-const KEEP_LIST = 1 << 22;
-
-/** The lists of an encoder between graphs. */
-const NO_LIST = new IntList();
-
-function takeList(): IntList {
-  return spareLists.pop() ?? new IntList();
-}
-
-function giveList(list: IntList): void {
-  list.length = 0;
-  if (list.items.length <= KEEP_LIST && spareLists.length < 4) spareLists.push(list);
-}
-
 const getPrototypeOf = Object.getPrototypeOf;
-const isExtensible = Object.isExtensible;
-const getOwnPropertySymbols = Object.getOwnPropertySymbols;
-const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-const ownKeys = Reflect.ownKeys;
 const isArray = Array.isArray;
 const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
 const TaskletProto = Tasklet.prototype;
 const isProxy = util.types.isProxy;
-const inspect = util.inspect;
 /** Records with more keys than this are written as key/value arrays instead of msgpackr records
  * (one-off dictionaries would each define a record structure). */
 const MAX_RECORD_KEYS = 64;
-/** Dense arrays of numbers at least this long become one binary record (T_NUMBERS). */
-const MIN_NUMBERS = 16;
-/** Arrays up to this length are checked for extra properties by listing their keys. */
-const SMALL_ARRAY = 48;
-/** Frames an encoder keeps for its next graph. */
-const KEEP_FRAMES = 64;
 
 export class Encoder implements EncodeContext {
   readonly table: ReferenceTable;
@@ -177,15 +67,8 @@ export class Encoder implements EncodeContext {
   private fast = true;
   /** Whether the walk is optimistic (no memo lookups for objects; see the top of this file). */
   private optimistic = false;
-  /** Optimistic walk: the objects met since the last check (listed[0…nListed-1]); all of them
-   * are added to `seen`, where they are proven distinct. */
-  private readonly listed: unknown[] = [];
-  private nListed = 0;
-  private readonly seen = new Set<unknown>();
-  /** How many of the first objects in `seen` are the table's (see checkListed). */
-  private seeded = 0;
-  /** The visit numbers of the objects met, in the order met. */
-  private listedVisits = NO_LIST;
+  /** Optimistic walk: the objects met, proven distinct in batches. */
+  private readonly listed: ListedObjects;
   /** value → visit number. One Map write per value: the state of a visit lives in `visits`. */
   private readonly memo = new Map<unknown, number>();
   /** visit number → entry index, or -2 - stack position while pending (on the stack, not yet
@@ -216,6 +99,7 @@ export class Encoder implements EncodeContext {
 
   constructor(options: EncodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
+    this.listed = new ListedObjects(this.table);
     this.modules = new ModuleDump(options.serializableModules);
     const h = options.handlers;
     const registry = h === undefined ? defaultHandlers : h instanceof HandlerRegistry ? h : defaultHandlers.with(h);
@@ -235,10 +119,7 @@ export class Encoder implements EncodeContext {
     try {
       out.begin(BODY_HEADER_ROOM);
       this.write(root, out);
-      const body = out.body(BODY_HEADER_ROOM);
-      const copy = Buffer.allocUnsafeSlow(body.length);
-      copy.set(body);
-      return copy;
+      return out.copyBody(BODY_HEADER_ROOM);
     } finally {
       out.release();
     }
@@ -265,7 +146,7 @@ export class Encoder implements EncodeContext {
     this.fast = !this.registry.claimsPlainObjects && !defaultReducers.reducesPlainObjects && !(this.reducers?.reducesPlainObjects ?? false);
     const start = out.mark();
     this.visits = takeList();
-    this.listedVisits = takeList();
+    this.listed.visits = takeList();
     try {
       try {
         this.walk(root, list, this.fast && this.tryOptimistic);
@@ -297,7 +178,7 @@ export class Encoder implements EncodeContext {
       this.run();
       w = ~this.stack[0]!.index; // the root's frame, done
     }
-    if (this.optimistic) this.checkLast();
+    if (this.optimistic) this.listed.checkLast();
     this.spans.flush(out);
     out.top(w);
   }
@@ -307,9 +188,9 @@ export class Encoder implements EncodeContext {
     this.out = null;
     this.reset();
     giveList(this.visits);
-    giveList(this.listedVisits);
+    giveList(this.listed.visits);
     this.visits = NO_LIST;
-    this.listedVisits = NO_LIST;
+    this.listed.visits = NO_LIST;
     if (this.onProgress !== undefined) this.progressAt = PROGRESS_EVERY;
   }
 
@@ -317,21 +198,13 @@ export class Encoder implements EncodeContext {
    * records already reported. */
   private reset(): void {
     this.optimistic = false;
-    this.forgetListed();
+    this.listed.forget();
     if (this.memo.size > 0) this.memo.clear();
     this.visits.length = 0;
     this.values.length = 0;
     if (this.creating.size > 0) this.creating.clear();
     this.spans.clear();
-    const stack = this.stack;
-    if (stack.length > KEEP_FRAMES) stack.length = KEEP_FRAMES;
-    for (let i = 0; i < stack.length; i++) {
-      const f = stack[i]!;
-      f.obj = Frame;
-      f.keys = null;
-      f.desc = null;
-      f.vals = null;
-    }
+    releaseFrames(this.stack);
     this.depth = 0;
     this.top = 0;
     this.count = 0;
@@ -430,82 +303,18 @@ export class Encoder implements EncodeContext {
       this.memo.set(v, visit);
       return;
     }
-    this.listed[this.nListed++] = v;
-    this.listedVisits.push(visit);
-    if (this.nListed === BATCH) this.checkListed();
-  }
-
-  /** Proves the objects listed since the last check distinct from each other and from those
-   * before; throws SHARED if one was met twice. */
-  private checkListed(): void {
-    const seen = this.seen;
-    // The table's plain objects go in first: one of them met by the walk is written by
-    // reference, which only the exact walk does.
-    if (seen.size === 0) {
-      for (const o of this.table.plainObjects()) seen.add(o);
-      this.seeded = seen.size;
-    }
-    const listed = this.listed;
-    const n = this.nListed;
-    const expected = seen.size + n;
-    for (let i = 0; i < n; i++) seen.add(listed[i]);
-    if (n <= KEEP_LISTED) listed.fill(undefined, 0, n);
-    this.nListed = 0;
-    if (seen.size !== expected) throw SHARED;
-  }
-
-  /** The last check of an optimistic walk. The few objects of a small graph (a message) are
-   * compared pairwise, which costs less than a Set; they stay listed. */
-  private checkLast(): void {
-    const n = this.nListed;
-    if (this.seen.size > 0 || n > PAIRWISE) {
-      this.checkListed();
-      return;
-    }
-    const listed = this.listed;
-    const plain = this.table.plainObjects();
-    for (let i = 0; i < n; i++) {
-      const v = listed[i];
-      if (plain.has(v as object)) throw SHARED;
-      for (let j = 0; j < i; j++) if (listed[j] === v) throw SHARED;
-    }
-  }
-
-  private forgetListed(): void {
-    // Drop the references (a large list is dropped whole: most graphs are small).
-    const listed = this.listed;
-    if (listed.length > KEEP_LISTED) listed.length = 0;
-    else listed.fill(undefined, 0, this.nListed);
-    this.nListed = 0;
-    this.listedVisits.length = 0;
-    if (this.seen.size > 0) this.seen.clear();
-    this.seeded = 0;
+    this.listed.list(v, visit);
   }
 
   /** Optimistic walk: a reference to an object that is not looked up. */
   private sighted(v: object): unknown {
-    const stack = this.stack;
-    const low = this.depth > WINDOW ? this.depth - WINDOW : 0;
-    for (let d = this.depth - 1; d >= low; d--) {
-      const f = stack[d]!;
-      if (f.obj === v) return f.index >= 0 ? ~f.index : this.backEdge(f);
-    }
-    return this.begin(v);
+    const f = nearFrameOf(v, this.stack, this.depth);
+    return f === undefined ? this.begin(v) : f.index >= 0 ? ~f.index : this.backEdge(f);
   }
 
   /** Ends an optimistic walk: from here on, every object is looked up. */
   private beExact(): void {
-    this.checkLast();
-    const memo = this.memo;
-    const visits = this.listedVisits.items;
-    let i = -this.seeded;
-    for (const v of this.seen) {
-      if (i >= 0) memo.set(v, visits[i]!);
-      i++;
-    }
-    const listed = this.listed;
-    for (let j = 0; j < this.nListed; j++) memo.set(listed[j], visits[i++]!);
-    this.forgetListed();
+    this.listed.enterInto(this.memo);
     this.optimistic = false;
   }
 
@@ -573,22 +382,9 @@ export class Encoder implements EncodeContext {
     }
     // A buffer some views were met of: the entry they reference, written whole.
     if (this.spans.size > 0 && this.spans.entryOf(v as ArrayBuffer) >= 0) return ~this.memoLeaf(v, this.spans.holdWhole(v as ArrayBuffer));
-    const path = table.pathOf(v);
-    if (path !== undefined) return ~this.leaf(v, T.T_REF, [path]);
     if (proto === TaskletProto) this.tasklets.push(v as Tasklet);
-    for (const h of this.handlers) {
-      if (h.claims(v)) return this.pushGeneric(v, describeHandler(h, v, this));
-    }
-    if (typeof v === "function" || util.types.isModuleNamespaceObject(v)) {
-      // Unknown identity: an export of a loaded `node:` builtin is written by reference.
-      const builtin = builtinPathOf(v, typeof v !== "function");
-      if (builtin !== undefined) return ~this.leaf(v, T.T_REF, [builtin]);
-      if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
-    }
-    const reducer = this.reducers?.get(proto) ?? defaultReducers.get(proto);
-    if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this, this.carryRestorers));
-    if (isArray(v)) return this.pushGeneric(v, describeSlowArray(v, proto));
-    return this.pushGeneric(v, describeBuiltin(v, proto, this, this.handlers));
+    const d = describeValue(v, proto, this, this.handlers, this.reducers, this.carryRestorers);
+    return typeof d === "string" ? ~this.leaf(v, T.T_REF, [d]) : this.pushGeneric(v, d);
   }
 
   /** A leaf — an object or array whose values are all primitives — is written at once, without
@@ -706,22 +502,31 @@ export class Encoder implements EncodeContext {
 
   private reportProgress(): void {
     // What is reported must stand: an optimistic walk first proves its objects distinct.
-    if (this.optimistic) this.checkListed();
+    if (this.optimistic) this.listed.check();
     this.progressAt = this.count + PROGRESS_EVERY;
     this.onProgress!({ records: this.count, bytes: this.out!.pos });
   }
 
-  private stepPlain(f: Frame): boolean {
+  /** Replaces the values of a PLAIN or ARRAY frame by their wire forms, from where it stopped;
+   * false when one needs its own frame first. */
+  private wireValues(f: Frame): boolean {
     const values = this.values;
     const base = f.base;
-    const keys = f.keys!;
-    const n = f.n;
-    for (let i = f.pos; i < n; i++) {
+    for (let i = f.pos; i < f.n; i++) {
       f.pos = i;
       const w = this.wire(values[base + i]);
       if (w === PUSHED) return false;
       values[base + i] = w;
     }
+    return true;
+  }
+
+  private stepPlain(f: Frame): boolean {
+    if (!this.wireValues(f)) return false;
+    const values = this.values;
+    const base = f.base;
+    const keys = f.keys!;
+    const n = f.n;
     const out = this.out!;
     if (n > MAX_RECORD_KEYS) {
       const vals = values.slice(base, base + n);
@@ -737,15 +542,10 @@ export class Encoder implements EncodeContext {
   }
 
   private stepArray(f: Frame): boolean {
+    if (!this.wireValues(f)) return false;
     const values = this.values;
     const base = f.base;
     const n = f.n;
-    for (let i = f.pos; i < n; i++) {
-      f.pos = i;
-      const w = this.wire(values[base + i]);
-      if (w === PUSHED) return false;
-      values[base + i] = w;
-    }
     const out = this.out!;
     if (f.index < 0) {
       out.array(values, base, n);
@@ -791,56 +591,7 @@ export class Encoder implements EncodeContext {
   }
 }
 
-const HOLEY = 0;
-const MIXED = 1;
-
-/** One pass over the elements: HOLEY (a hole, or an element that is not there), MIXED, or only
- * numbers: UINT8 (integers 0…255), INT32 (int32s, no -0) or FLOAT64. */
-function scanElements(a: unknown[], n: number): number {
-  let kind = UINT8;
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    if (typeof x === "number") {
-      if (kind > FLOAT64) {
-        if ((x | 0) !== x || (x === 0 && 1 / x < 0)) kind = FLOAT64;
-        else if (kind === UINT8 && (x < 0 || x > 0xff)) kind = INT32;
-      }
-    } else {
-      if (x === undefined && !(i in a)) return HOLEY;
-      kind = MIXED;
-    }
-  }
-  return kind;
-}
-
-const INSPECT_KEYS: util.InspectOptions = {
-  showHidden: true, depth: 0, maxArrayLength: 0, maxStringLength: 0, customInspect: false, getters: false,
-  showProxy: false, colors: false, compact: 3, breakLength: Infinity, sorted: false, numericSeparator: false,
-};
-
-/**
- * Whether an array without holes is extensible and has no own properties besides its indices
- * and a writable `length` (no extra string or symbol keys, enumerable or not). Listing the keys
- * names every index, as a string: fine for a short array, far too slow for a long one (a million
- * strings). For those, util.inspect lists only the non-index keys (Node's
- * getOwnNonIndexProperties, which it does not export), without calling getters: with no elements
- * shown, any key besides `length` changes its output. Own symbols are ruled out first, so that
- * inspect reads no own Symbol.toStringTag.
- * What this does not see: accessor or read-only *elements* (reading one calls its getter).
- */
-function onlyElements(a: unknown[], n: number): boolean {
-  if (!isExtensible(a)) return false;
-  if (n <= SMALL_ARRAY) {
-    if (ownKeys(a).length !== n + 1) return false;
-  } else if (getOwnPropertySymbols(a).length !== 0 || inspect(a, INSPECT_KEYS) !== `[ ... ${n} more items, [length]: ${n} ]`) {
-    return false;
-  }
-  return getOwnPropertyDescriptor(a, "length")!.writable === true;
-}
-
 /** Encodes a value graph into msgpack bytes (no snapshot envelope). */
 export function encodeGraph(root: unknown, options?: EncodeOptions): Uint8Array {
   return new Encoder(options).encode(root);
 }
-
-export { typeNameOf };

@@ -14,7 +14,7 @@ import { Decoder, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
 import { MAC_LENGTH, PREFIX, readFrame, sealFrame } from "./frame.js";
 import type { ModuleDumpOptions } from "./compiled/module-state.js";
-import { keyOf, parseHeader, type SnapshotKeyOptions, type SnapshotParts } from "./snapshot.js";
+import { keyOf, snapshotParts, type SnapshotKeyOptions, type VerifiedSnapshot } from "./snapshot.js";
 import { BODY_HEADER_ROOM, Writer } from "./writer.js";
 
 export interface MessageCodecOptions extends Omit<EncodeOptions, "onProgress">, Pick<DecodeOptions, "table">, SnapshotKeyOptions, ModuleDumpOptions {
@@ -106,9 +106,8 @@ export class MessageCodec {
 
   /** Checks a message — length, checksum, and with a key the signature (`key` defaults to the
    * codec's; null reads an unsigned message) — and returns its header and body. */
-  open(bytes: Uint8Array, key: Uint8Array | null = this.key): SnapshotParts {
-    const l = readFrame(bytes, key ?? undefined);
-    return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd) };
+  open(bytes: Uint8Array, key: Uint8Array | null = this.key): VerifiedSnapshot {
+    return snapshotParts(bytes, readFrame(bytes, key ?? undefined));
   }
 
   /** Decodes a body from open(). `allowCode: false` refuses a body that carries code. */

@@ -1,6 +1,6 @@
 // Path segments for error messages (`root.jobs[3].pending`). Computed only when an error is
 // thrown, from the encoder's stack: each frame knows which of its values it is looking at.
-import type { Frame } from "./encoder.js";
+import type { Frame } from "./walk-frame.js";
 import { HandlerList } from "./kinds/description.js";
 import { propertyAt } from "./kinds/props.js";
 import * as T from "./tags.js";

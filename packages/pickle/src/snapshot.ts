@@ -147,7 +147,11 @@ export function readSnapshotHeader(bytes: Uint8Array, options?: SnapshotKeyOptio
 
 /** Header and body bytes (a view into `bytes`), after the whole snapshot verified. */
 export function decodeSnapshot(bytes: Uint8Array, options?: SnapshotKeyOptions): VerifiedSnapshot {
-  const l = verify(bytes, options);
+  return snapshotParts(bytes, verify(bytes, options));
+}
+
+/** The parts of a frame readFrame verified. */
+export function snapshotParts(bytes: Uint8Array, l: Layout): VerifiedSnapshot {
   return { header: parseHeader(bytes, l), body: bytes.subarray(l.bodyStart, l.bodyEnd), signed: l.signed };
 }
 

@@ -177,6 +177,14 @@ export class Writer {
     return at - 5;
   }
 
+  /** body(at), copied out of the writer's buffer. */
+  copyBody(at: number): Buffer {
+    const body = this.body(at);
+    const copy = Buffer.allocUnsafeSlow(body.length);
+    copy.set(body);
+    return copy;
+  }
+
   /** body(at), the writer's buffer handed over with it (no copy): the writer is done. */
   takeBody(at: number): Uint8Array {
     const body = this.body(at);

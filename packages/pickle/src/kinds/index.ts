@@ -15,6 +15,9 @@ import { describeObject, OBJECT_KIND, SLOW_ARRAY_KIND, typeNameOf } from "./obje
 import { BOXED_KIND, DATE_KIND, describeBoxed, describeDate, describeRegExp, REGEXP_KIND } from "./wrappers.js";
 
 export { describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./objects.js";
+import { describeFunction, describeHandler, describeReduced, describeSlowArray } from "./objects.js";
+import { builtinPathOf } from "../builtin-index.js";
+import { defaultReducers, type ReducerRegistry } from "../reducers.js";
 
 export interface KindDecoder {
   create(rec: unknown[], dec: Decoder): unknown;
@@ -22,6 +25,29 @@ export interface KindDecoder {
 }
 
 const t = util.types;
+
+/** What writes an object that is neither ordinary nor a dense array: its by-reference path (the
+ * table's, or an export of a loaded `node:` builtin), or the description its handler, reducer or
+ * kind makes — in that order of precedence. */
+export function describeValue(
+  v: object, proto: object | null, ctx: EncodeContext, handlers: readonly ObjectHandler[], reducers: ReducerRegistry | undefined, carryRestorers: boolean,
+): string | Description {
+  const path = ctx.table.pathOf(v);
+  if (path !== undefined) return path;
+  for (const h of handlers) {
+    if (h.claims(v)) return describeHandler(h, v, ctx);
+  }
+  if (typeof v === "function" || t.isModuleNamespaceObject(v)) {
+    // Unknown identity: an export of a loaded `node:` builtin is written by reference.
+    const builtin = builtinPathOf(v, typeof v !== "function");
+    if (builtin !== undefined) return builtin;
+    if (typeof v === "function") return describeFunction(v, ctx);
+  }
+  const reducer = reducers?.get(proto) ?? defaultReducers.get(proto);
+  if (reducer !== undefined) return describeReduced(v, reducer, ctx, carryRestorers);
+  if (Array.isArray(v)) return describeSlowArray(v, proto);
+  return describeBuiltin(v, proto, ctx, handlers);
+}
 
 /** Describes an object of a built-in kind, or fails with the reason it cannot be written. */
 export function describeBuiltin(v: object, proto: object | null, ctx: EncodeContext, handlers: readonly ObjectHandler[]): Description {
