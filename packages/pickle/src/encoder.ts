@@ -25,7 +25,7 @@ import { describeValue } from "./kinds/index.js";
 import { ordinaryProps } from "./kinds/props.js";
 import { numbersBytes, numbersType } from "./kinds/numbers.js";
 import { bigintFields, symbolRecord } from "./kinds/values.js";
-import { pathOf } from "./paths.js";
+import { pathOf } from "./error-paths.js";
 import * as T from "./tags.js";
 import { BODY_HEADER_ROOM, Writer } from "./writer.js";
 import { HOLEY, MIN_NUMBERS, MIXED, onlyElements, scanElements } from "./array-kinds.js";

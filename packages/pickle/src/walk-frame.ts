@@ -1,4 +1,4 @@
-// A frame of the encoder's walk (encoder.ts): one object being encoded. paths.ts reads the stack
+// A frame of the encoder's walk (encoder.ts): one object being encoded. error-paths.ts reads the stack
 // of them to name the value an error is about.
 import type { Description } from "./kinds/description.js";
 
