@@ -106,7 +106,7 @@ async function main(argv) {
   }
   stored.updated = new Date().toISOString();
   fs.writeFileSync(resultsJson, `${JSON.stringify(stored, null, 2)}\n`);
-  fs.writeFileSync(resultsMd, renderMarkdown(stored));
+  fs.writeFileSync(resultsMd, renderMarkdown(stored) + keptSection());
   console.log(`\nwrote ${fileURLToPath(resultsMd)} and results.json`);
   if (failed > 0) process.exitCode = 1;
 }
@@ -225,6 +225,21 @@ function renderMarkdown(stored) {
     out.push("");
   }
   return out.join("\n");
+}
+
+/** The hand-kept part of results.md (from FIGURES on: the measurements behind choices in the
+ * code, which comments and READMEs cite instead of quoting numbers), carried over as it is. */
+const FIGURES = "## Figures behind the code";
+
+function keptSection() {
+  let text;
+  try {
+    text = fs.readFileSync(resultsMd, "utf8");
+  } catch {
+    return "";
+  }
+  const at = text.indexOf(`\n${FIGURES}\n`);
+  return at < 0 ? "" : text.slice(at);
 }
 
 function escapeCell(text) {

@@ -1,6 +1,7 @@
 // CRC-32 (IEEE, as zip/zlib). Node >= 20.15 ships zlib.crc32 in C++, used for large inputs; small
 // ones (and older runtimes) use the table-driven code below, so that checking a small snapshot
-// does not load node:zlib and the stream modules it pulls in (about 1-2 ms of a start).
+// does not load node:zlib and the stream modules it pulls in (a cost every start would pay;
+// scripts/bench/results.md, "Figures behind the code").
 import { createRequire } from "node:module";
 
 type NativeCrc = (data: Uint8Array, value?: number) => number;

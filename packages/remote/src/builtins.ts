@@ -1,6 +1,7 @@
 // Node builtins this package needs only once a connection is made. `spickle` re-exports this
 // package, so every program that imports `spickle` (a resumed checkpoint included) would otherwise
-// load node:crypto, node:net and node:child_process at start (about 8 ms): they load on first use.
+// load node:crypto, node:net and node:child_process at start: they load on first use
+// (scripts/bench/results.md, "Figures behind the code").
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);

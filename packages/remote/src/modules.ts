@@ -73,7 +73,7 @@ export class ModuleExchange {
     const theirs = this.theirNumberOf.get(key);
     if (theirs !== undefined) return { create: [-theirs] };
     if (this.shared.has(key) || this.sending.has(key)) return { create: [record.id, record.hash] };
-    if (record.info.code === null) ctx.fail("module", record.info.restoreError ?? `module ${record.id} has no restore form`);
+    if (record.info.code === null) ctx.fail("module", `module ${record.id} has no restore form`);
     const number = ++this.lastNumber;
     this.sending.set(key, { record, number });
     return { create: [record.id, record.hash, record.writtenInfo(), number] };

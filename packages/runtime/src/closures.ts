@@ -3,7 +3,8 @@
 // holding the variables the function captured (chained to outer scopes through `$parent`). So any
 // function value reads as (function id, scope) and can be re-created from that pair by calling
 // the factory again, without running the code that once created it. Tags are symbol-keyed own
-// properties (a WeakMap registration was measured 40-180x slower than creating the closure).
+// properties: a WeakMap registration costs many times the closure's creation (scripts/bench/results.md,
+// "Figures behind the code").
 //
 // Bound functions made by compiled `.bind` calls read as (target, this, args).
 
@@ -54,9 +55,9 @@ export class SiteRegistry {
 // Tagging a function adds two properties, so tagged functions get hidden classes of their own: one
 // transition chain per kind of function (arrow, method, function …), shared by every site. When no
 // tagged function of a kind is alive, a full collection frees that chain, every inline cache that
-// saw it is cleared, and code that creates closures per call keeps deoptimizing (measured: a
-// map() over a capturing arrow at 2-5x native speed after forced collections, native speed with a
-// tagged arrow kept alive). One tagged function of each kind, kept here, keeps the chains alive.
+// saw it is cleared, and code that creates closures per call keeps deoptimizing (a map() over a
+// capturing arrow slows down several times after forced collections; scripts/bench/results.md,
+// "Figures behind the code"). One tagged function of each kind, kept here, keeps the chains alive.
 // (Exported, so that the module keeps it: an unexported constant no function reads dies with the
 // module's evaluation.)
 function keepAliveSite(): void {}

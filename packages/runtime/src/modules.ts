@@ -47,10 +47,9 @@ export interface ModuleInfo {
   id: string;
   /** sha256 (hex) of the module's source. */
   hash: string;
-  /** The restore form `(function (__spickle) { … })`, or null when the module has none. */
+  /** The restore form `(function (__spickle) { … })`; null only in a record made by hand, which
+   * cannot be restored. */
   code: string | null;
-  /** Why `code` is null. */
-  restoreError?: string;
   map: unknown;
   /** Top-level variables (let/const/var, and `_default` for `export default <expr>`). */
   vars: Record<string, BindingKind>;
@@ -433,7 +432,7 @@ export function moduleOf(sites: SiteRegistry): ModuleRecord | undefined {
 /** A new module instance rebuilt from its restore form: definitions made, every top-level
  * variable uninitialized until `write` sets it. Never becomes the live instance of its id. */
 export function restoreModule(info: ModuleInfo, runtime: object = ownRuntime()): ModuleRecord {
-  if (info.code === null) throw new Error(info.restoreError ?? `spickle: module ${info.id} has no restore form`);
+  if (info.code === null) throw new Error(`spickle: module ${info.id} has no restore form`);
   const values = Object.create(null) as Record<string, unknown>;
   for (const [name, kind] of Object.entries(info.vars)) uninitialized(values, info.id, name, kind);
   let functions: Record<string, unknown> = {};

@@ -201,7 +201,7 @@ export const moduleHandler: ObjectHandler<ModuleRecord> = {
   claims: (value) => value instanceof ModuleRecord,
   describe: (record, ctx) => {
     if (record.info.code === null) {
-      ctx.fail("module", record.info.restoreError ?? `module ${record.id} has no restore form`);
+      ctx.fail("module", `module ${record.id} has no restore form`);
     }
     return { create: [record.writtenInfo()] };
   },

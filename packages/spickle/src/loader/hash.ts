@@ -2,7 +2,8 @@
 // earlier one wrote, never a defence against someone who can write the cache folder (they could
 // write any code there). Two independent 32-bit multiply-xor hashes (FNV-1a and a Murmur-style
 // mix) with avalanche finalizers give 64 bits: accidental collisions are out of reach, and a warm
-// start does not load node:crypto (about 3 ms, 4% of a small script's whole start).
+// start does not load node:crypto (a share of a small script's start: scripts/bench/results.md,
+// "Figures behind the code").
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
 

@@ -64,8 +64,8 @@ export function transformEntryUrl(override?: string): string {
 }
 
 /** The compiler's entry file read straight from its package.json in the nearest `node_modules`
- * (where `require.resolve` would find it): the first resolution through Node's loader costs about
- * 2 ms of every start. Undefined when the layout is not the plain one (then Node resolves it). */
+ * (where `require.resolve` would find it): the first resolution through Node's loader is a cost
+ * of every start (scripts/bench/results.md, "Figures behind the code"). Undefined when the layout is not the plain one (then Node resolves it). */
 function installedTransformEntry(): string | undefined {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const pkgDir = join(dir, "node_modules", "@spickle", "transform");

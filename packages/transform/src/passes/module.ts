@@ -35,7 +35,9 @@ export interface ModuleOptions {
 
 type BindingKind = "let" | "const" | "var";
 
-/** The data part of a module record (see @spickle/runtime modules.ts, `ModuleInfo`). */
+/** What the compiler writes of a module record's data: @spickle/runtime's `ModuleInfo` (its home)
+ * without the fields added when the module registers (url, foreignExports); transform imports
+ * nothing of ours (docs/design.md §1), so it cannot name that type. */
 export interface ModuleInfoData {
   id: string;
   hash: string;
