@@ -19,6 +19,9 @@ import { ModuleExchange } from "./modules.js";
 import { pendingReferenceCall, StubTable, type PendingReferenceCall } from "./stubs.js";
 import { rememberRemoteStack, userFrames } from "./error-stacks.js";
 
+/** decodeAnswer: the body could not be decoded. */
+const UNDECODED: unique symbol = Symbol("undecoded");
+
 export interface PeerOptions {
   role: "caller" | "worker";
   /** Who the other end is, for messages ("the worker (pid 12 on host)"). */
@@ -125,18 +128,23 @@ export class Peer {
     pending.reject(new RemoteTimeoutError(`spickle remote: the call timed out after ${ms} ms`));
   }
 
+  /** The value of an answer's body; UNDECODED when it cannot be decoded (the call rejects with why). */
+  private decodeAnswer(body: Uint8Array, pending: { reject(error: unknown): void }): unknown {
+    try {
+      return this.decode(body);
+    } catch (error) {
+      pending.reject(error);
+      return UNDECODED;
+    }
+  }
+
   private settleCall(t: "result" | "error", id: number, body: Uint8Array): void {
     const pending = this.calls.get(id);
     if (pending === undefined) return; // timed out
     this.calls.delete(id);
     if (pending.timer !== undefined) clearTimeout(pending.timer);
-    let value: unknown;
-    try {
-      value = this.decode(body);
-    } catch (error) {
-      pending.reject(error);
-      return;
-    }
+    const value = this.decodeAnswer(body, pending);
+    if (value === UNDECODED) return;
     if (t === "result") pending.resolve(value);
     else pending.reject(this.remoteError(value));
   }
@@ -246,13 +254,8 @@ export class Peer {
     const pending = this.referenceCalls.get(id);
     if (pending === undefined) return;
     this.referenceCalls.delete(id);
-    let value: unknown;
-    try {
-      value = this.decode(body);
-    } catch (error) {
-      pending.reject(error);
-      return;
-    }
+    const value = this.decodeAnswer(body, pending);
+    if (value === UNDECODED) return;
     if (t === "refresult") {
       pending.resolve(value);
       return;

@@ -35,21 +35,6 @@ export interface ModuleOptions {
 
 type BindingKind = "let" | "const" | "var";
 
-/** What the compiler writes of a module record's data: @spickle/runtime's `ModuleInfo` (its home)
- * without the fields added when the module registers (url, foreignExports); transform imports
- * nothing of ours (docs/design.md §1), so it cannot name that type. */
-export interface ModuleInfoData {
-  id: string;
-  hash: string;
-  code: string;
-  map: unknown;
-  vars: Record<string, BindingKind>;
-  functions: string[];
-  imports: Record<string, [string, string]>;
-  exports: Record<string, string | [string, string]>;
-  stars: string[];
-  refs: Record<string, string[]>;
-}
 
 const DEFAULT_LOCAL = "_default";
 
@@ -208,7 +193,9 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
   // 5. The restore form, from a copy of the program as it is now.
   const { code, map } = restoreForm(program.node, { ...options, runtimeName, runtimeLocals, vars, registerIndex });
 
-  const info: ModuleInfoData = {
+  // @spickle/runtime's ModuleInfo (its one home; transform imports nothing of ours, docs/design.md
+  // §1), as the compiler knows it: the runtime adds url and foreignExports when it registers.
+  const info = {
     id: options.moduleId,
     hash: createHash("sha256").update(options.source).digest("hex"),
     code,
@@ -308,7 +295,7 @@ function nativeNamespaces(program: NodePath<t.Program>, runtimeSpecifier: string
   return t.objectExpression(getters);
 }
 
-function infoLiteral(info: ModuleInfoData): t.Expression {
+function infoLiteral(info: object): t.Expression {
   return t.valueToNode(info) as t.Expression;
 }
 
