@@ -10,7 +10,7 @@
 import { hostname } from "node:os";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { Scheduler } from "@spickle/runtime";
-import { checkpointBytes, type CheckpointOptions } from "../checkpoint.js";
+import { checkpointBytes, writeCheckpoint, type CheckpointOptions } from "../checkpoint.js";
 // The package entry: restored modules that import `spickle` get this process's instance.
 import { resumeCheckpointWith } from "../index.js";
 import { DEAD_SUBJECT, JOBS_STREAM, WORKERS, type JobRecord, type Queue } from "./queue.js";
@@ -175,7 +175,7 @@ class JobRun {
       return; // ended meanwhile, or io did not settle in time: next time
     }
     try {
-      await this.store(checkpointBytes(scheduler, options));
+      await writeCheckpoint(scheduler, jobCheckpointName(this.id), options);
     } catch (error) {
       this.settings.log?.(`spickle worker: job ${this.id}: checkpoint failed (the previous one is kept): ${describe(error).split("\n")[0]}`);
     }
