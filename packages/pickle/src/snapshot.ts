@@ -9,7 +9,7 @@ import { Packr } from "./msgpackr.js";
 import { SnapshotError } from "./errors.js";
 import { readFrame, writeFrame, type FrameLayout } from "./frame.js";
 import { readFrameFile } from "./frame-file.js";
-import { reuseBody } from "./writer.js";
+import { bodyMoved, reuseBody } from "./writer.js";
 
 export const SPICKLE_VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
@@ -40,6 +40,7 @@ export function keyOf(options: SnapshotKeyOptions | undefined): Uint8Array | und
  * from encodeBody is taken over: once copied into the snapshot it is emptied (its memory serves
  * the next encode). */
 export function encodeSnapshot(parts: { header?: Record<string, unknown>; body: Uint8Array }, options?: SnapshotKeyOptions): Uint8Array {
+  if (bodyMoved(parts.body)) throw new TypeError("spickle: this body went into a snapshot already (encodeSnapshot takes over a body from encodeBody); encode the graph again");
   const header = { spickle: SPICKLE_VERSION, node: process.version, created: new Date().toISOString(), ...parts.header };
   const bytes = writeFrame(headerPackr.pack(header), parts.body, keyOf(options));
   reuseBody(parts.body);

@@ -500,11 +500,25 @@ export class Writer {
 /** Takes back the buffer of a body from takeBody once its bytes were copied elsewhere, so the next
  * encode writes into memory already in use rather than growing a new buffer. The buffer is moved
  * (transferred), which empties `body` and every other view of it: nothing still reading it can
- * see the next encode's bytes. */
+ * see the next encode's bytes (bodyMoved tells). */
 export function reuseBody(body: Uint8Array): void {
   const buffer = body.buffer;
   if (scratch !== null || !lent.has(buffer) || buffer.byteLength > KEEP_SIZE) return;
   lent.delete(buffer);
-  const moved = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] }) as ArrayBuffer;
-  scratch = Buffer.from(moved);
+  let kept: ArrayBuffer;
+  try {
+    kept = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] }) as ArrayBuffer;
+  } catch {
+    return; // not transferable here: the next encode grows a buffer of its own
+  }
+  moved.add(buffer);
+  scratch = Buffer.from(kept);
+}
+
+/** Buffers reuseBody moved away (their views are empty). */
+const moved = new WeakSet<ArrayBufferLike>();
+
+/** Whether `body` is a body reuseBody took back (it reads as empty). */
+export function bodyMoved(body: Uint8Array): boolean {
+  return moved.has(body.buffer);
 }
