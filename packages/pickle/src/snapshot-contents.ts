@@ -179,6 +179,11 @@ function stacksOf(value: unknown): { stacks: TaskletSummary[] | null; unlisted: 
  * else than a valid snapshot.
  */
 export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions): SnapshotContents {
+  return snapshotContentsAndBody(bytes, options).contents;
+}
+
+/** snapshotContents, with the body's bytes (a view of `bytes`) for a reader that indexes it. */
+export function snapshotContentsAndBody(bytes: Uint8Array, options?: SnapshotKeyOptions): { contents: SnapshotContents; body: Uint8Array } {
   const key = keyOf(options);
   const layout = readFrame(bytes, key);
   const header = parseHeader(bytes, layout);
@@ -187,7 +192,7 @@ export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions
   const contents = bodyContents(body);
   const { stacks, unlisted } = stacksOf(field(header, "stacks"));
   const tasklets = field(header, "tasklets");
-  return {
+  const summary: SnapshotContents = {
     kind: str(field(header, "kind")) ?? "value",
     size: bytes.length,
     headerSize: layout.headerEnd - layout.headerStart,
@@ -207,4 +212,11 @@ export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions
     objects: contents?.types ?? null,
     header,
   };
+  return { contents: summary, body };
 }
+
+export {
+  buildBodyIndex, entryFields, ARRAY_ITEM, RECORD_ITEM, type BodyIndex, type EntryField, type WireValue,
+} from "./body-index.js";
+export { bodyGraph, retainerPath, type BodyGraph } from "./body-graph.js";
+export { BodyError } from "./body-cursor.js";
