@@ -151,3 +151,55 @@ export function retainerPath(graph: BodyGraph, entry: number): number[] {
   for (let v = entry; v >= 0; v = graph.parent[v]!) path.push(v);
   return path.reverse();
 }
+
+/** Bytes retained by the objects of each type (index of typeNames): the sum of the retained sizes
+ * of those objects that no other object of their type dominates (so nothing counts twice). */
+export function retainedByType(index: BodyIndex, graph: BodyGraph): Float64Array {
+  const out = new Float64Array(index.typeNames.length);
+  if (index.root < 0) return out;
+  // The dominator tree's children, as compressed rows.
+  const start = new Uint32Array(index.count + 1);
+  for (let v = 0; v < index.count; v++) if (graph.dominator[v]! >= 0 && v !== index.root) start[graph.dominator[v]! + 1]!++;
+  for (let i = 0; i < index.count; i++) start[i + 1]! += start[i]!;
+  const pos = start.slice(0, index.count);
+  const children = new Uint32Array(start[index.count]!);
+  for (let v = 0; v < index.count; v++) if (graph.dominator[v]! >= 0 && v !== index.root) children[pos[graph.dominator[v]!]!++] = v;
+  // Depth-first, counting the open ancestors of each type.
+  const open = new Uint32Array(index.typeNames.length);
+  const stack = new Int32Array(index.count * 2 + 2);
+  let top = 0;
+  stack[top++] = index.root;
+  while (top > 0) {
+    const item = stack[--top]!;
+    if (item < 0) {
+      open[index.type[~item]!]!--;
+      continue;
+    }
+    const type = index.type[item]!;
+    if (open[type] === 0) out[type] += graph.retained[item]!;
+    open[type]!++;
+    stack[top++] = ~item;
+    for (let e = start[item]!; e < start[item + 1]!; e++) stack[top++] = children[e]!;
+  }
+  return out;
+}
+
+/** The `count` entries of largest retained size (the root left out), largest first. */
+export function largestRetained(index: BodyIndex, graph: BodyGraph, count: number): number[] {
+  const top: number[] = [];
+  for (let v = 0; v < index.count; v++) {
+    if (v === index.root || graph.dominator[v] === -1) continue;
+    const r = graph.retained[v]!;
+    if (top.length === count && r <= graph.retained[top[top.length - 1]!]!) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (graph.retained[top[mid]!]! >= r) lo = mid + 1;
+      else hi = mid;
+    }
+    top.splice(lo, 0, v);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}

@@ -218,5 +218,5 @@ export function snapshotContentsAndBody(bytes: Uint8Array, options?: SnapshotKey
 export {
   buildBodyIndex, entryFields, ARRAY_ITEM, RECORD_ITEM, type BodyIndex, type EntryField, type WireValue,
 } from "./body-index.js";
-export { bodyGraph, retainerPath, type BodyGraph } from "./body-graph.js";
+export { bodyGraph, largestRetained, retainedByType, retainerPath, type BodyGraph } from "./body-graph.js";
 export { BodyError } from "./body-cursor.js";
