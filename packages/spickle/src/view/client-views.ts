@@ -122,7 +122,7 @@ views.header = () => h("div", { class: "page" }, h("h3", {}, "Header"),
 views.compare = () => {
   const c = MODEL.compare;
   const sect = (title, head, rows) => h("section", { class: "cmp" }, h("h3", {}, title + " (" + rows.length + ")"), rows.length ? table(head, rows) : h("div", { class: "note" }, "none"));
-  return h("div", { class: "page", id: "compare" },
+  return h("div", { class: "page" },
     h("div", { class: "summary" }, "Before: " + c.before.file + " (" + (c.before.created || "?") + ") → after: " + c.after.file + " (" + (c.after.created || "?") + ")"),
     sect("Tasklets created", ["Id", "Name", "State"], c.created.map((t) => ["#" + t.id, t.name, t.waits])),
     sect("Tasklets ended", ["Id", "Name", "State before"], c.ended.map((t) => ["#" + t.id, t.name, t.waits])),

@@ -83,6 +83,8 @@ function virtualList(opts) {
   el.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" || e.key === "j") { list.select(list.selected + 1, true); e.preventDefault(); }
     else if (e.key === "ArrowUp" || e.key === "k") { list.select(list.selected - 1, true); e.preventDefault(); }
+    else if (e.key === "Home") { list.select(0, true); e.preventDefault(); }
+    else if (e.key === "End") { list.select(list.count - 1, true); e.preventDefault(); }
     else if (e.key === "Enter" && list.selected >= 0) { opts.open && opts.open(list.selected); e.preventDefault(); }
   });
   LISTS.push(list);
