@@ -42,7 +42,8 @@ export class Cursor {
   private readonly view: DataView;
   /** Record id → number of keys (a definition may replace an id). */
   private readonly structures = new Map<number, string[]>();
-  private readonly decoder = new TextDecoder();
+  /** Shared: cursors are made per entry read, and a decoder is costly to make. */
+  private static readonly decoder = new TextDecoder();
 
   /** `history`: a reading pass records definitions into it (`recording`), or a cursor placed in
    * the middle of the body looks up the definitions made before it. */
@@ -104,7 +105,7 @@ export class Cursor {
       const n = (b & 0xe0) === 0xa0 ? b & 0x1f : this.uint(b === 0xd9 ? 1 : b === 0xda ? 2 : 4);
       const start = this.pos;
       this.advance(n);
-      return this.decoder.decode(this.bytes.subarray(start, start + n));
+      return Cursor.decoder.decode(this.bytes.subarray(start, start + n));
     }
     switch (b) {
       case 0xc0:

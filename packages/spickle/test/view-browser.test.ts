@@ -122,6 +122,7 @@ describe("spickle inspect --html", () => {
     await out.locator("a.why").click();
     const detail = page.locator("#object-detail");
     await expect.poll(() => detail.locator("h3").innerText()).toMatch(/^Channel @\d+$/);
+    expect(await page.locator("#view-tasklets").isVisible()).toBe(false);
     const path = await detail.locator(".retainers li").allInnerTexts();
     expect(path[0]).toMatch(/^Scheduler @\d+/);
     expect(path[path.length - 1]).toMatch(/Channel @\d+/);

@@ -10,7 +10,7 @@ import { UsageError } from "../cli/errors.js";
 import { compareModels } from "./compare.js";
 import { buildModel, type IndexedSnapshot } from "./model.js";
 import { renderPage } from "./page.js";
-import { nodeView, type NodeView } from "./values.js";
+import { nodeView, ViaCache, type NodeView } from "./values.js";
 
 /** Reads, verifies and indexes the snapshot `file`; a bad snapshot is a one-line UsageError. */
 export function indexSnapshot(file: string): IndexedSnapshot {
@@ -49,7 +49,8 @@ function nodeWithPath(snapshot: IndexedSnapshot, id: number): NodeView[] | undef
   const { index, graph } = snapshot;
   if (index === null || graph === null || !Number.isInteger(id) || id < 0 || id >= index.count) return undefined;
   const out: NodeView[] = [];
-  for (let e = id; e >= 0 && out.length < 10_000; e = graph.parent[e]!) out.push(nodeView(index, graph, e));
+  const via = new ViaCache();
+  for (let e = id; e >= 0 && out.length < 10_000; e = graph.parent[e]!) out.push(nodeView(index, graph, e, via));
   return out;
 }
 

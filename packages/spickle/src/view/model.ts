@@ -9,7 +9,7 @@ import {
 } from "@spickle/pickle/contents";
 import { stateText } from "../cli/inspect.js";
 import { bytesText } from "../cli/progress.js";
-import { nodeView, valueText, type NodeView } from "./values.js";
+import { nodeView, valueText, ViaCache, type NodeView } from "./values.js";
 
 /** Lines of source shown before and after a frame's line. */
 const CONTEXT_LINES = 4;
@@ -226,7 +226,8 @@ export function buildModel(file: string, contents: SnapshotContents, body: Uint8
     largest = largestRetained(index, graph, LARGEST);
     const g = graph;
     const i = index;
-    nodes = pageEntries(index, graph, tasklets, largest).map((e) => nodeView(i, g, e));
+    const via = new ViaCache();
+    nodes = pageEntries(index, graph, tasklets, largest).map((e) => nodeView(i, g, e, via));
   }
   const model: ViewModel = {
     file,

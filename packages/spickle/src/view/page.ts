@@ -8,6 +8,7 @@ import type { ViewModel } from "./model.js";
 const STYLE = `
 :root { --fg: #1d1f21; --muted: #666; --line: #ddd; --accent: #2459c4; --bg2: #f5f6f8; --mark: #fff3b0; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); }
 body { margin: 0; }
+[hidden] { display: none !important; }
 header { display: flex; gap: 1em; align-items: center; padding: .5em 1em; border-bottom: 1px solid var(--line); background: var(--bg2); flex-wrap: wrap; }
 header h1 { font-size: 1.1em; margin: 0; }
 header .file { color: var(--muted); font-family: ui-monospace, monospace; overflow-wrap: anywhere; }

@@ -137,39 +137,59 @@ export function previewOf(index: BodyIndex, entry: number, width = 80): string {
   const special = specialText(index, entry, type, fields);
   if (special !== undefined) return special;
   const inner = (v: WireValue) => (isRef(v) ? shortText(index, v.ref) : primitiveText(v, 40));
-  const parts: string[] = [];
+  // Each part made only when it is shown: an array of a million elements previews in a few reads.
+  let parts: Array<() => string>;
   let open: string;
   let close: string;
   const props = fields.filter(isProperty);
   if (type === "Map") {
     const keys = fields.filter((f) => f.role === "mapKey");
     const values = fields.filter((f) => f.role === "mapValue");
-    keys.forEach((k, i) => parts.push(`${inner(k.value)} => ${inner(values[i]?.value)}`));
+    parts = keys.map((k, i) => () => `${inner(k.value)} => ${inner(values[i]?.value)}`);
     [open, close] = [`Map(${keys.length}) {`, "}"];
   } else if (type === "Set") {
     const values = fields.filter((f) => f.role === "setValue");
-    for (const v of values) parts.push(inner(v.value));
+    parts = values.map((v) => () => inner(v.value));
     [open, close] = [`Set(${values.length}) {`, "}"];
   } else if (index.tag[entry] === ARRAY_ITEM || type === "Array") {
-    for (const f of props) parts.push(/^\d+$/.test(f.key) ? inner(f.value) : `${f.key}: ${inner(f.value)}`);
+    parts = props.map((f) => () => (/^\d+$/.test(f.key) ? inner(f.value) : `${f.key}: ${inner(f.value)}`));
     [open, close] = [props.length > 6 ? `(${props.length}) [` : "[", "]"];
   } else {
-    for (const f of props) parts.push(`${/^[A-Za-z_$][\w$]*$/.test(f.key) ? f.key : quote(f.key)}: ${inner(f.value)}`);
+    parts = props.map((f) => () => `${/^[A-Za-z_$][\w$]*$/.test(f.key) ? f.key : quote(f.key)}: ${inner(f.value)}`);
     const name = type === "Object" || index.tag[entry] === RECORD_ITEM ? "" : `${type} `;
     [open, close] = [`${name}{`, "}"];
   }
   if (parts.length === 0) return `${open}${close}`;
   let text = `${open} `;
   for (let i = 0; i < parts.length; i++) {
-    const next = `${parts[i]}${i < parts.length - 1 ? ", " : " "}`;
+    const next = `${parts[i]!()}${i < parts.length - 1 ? ", " : " "}`;
     if (text.length + next.length > width && i > 0) return `${text}… ${parts.length - i} more ${close}`;
     text += next;
   }
   return text + close;
 }
 
+/** The keys under which recently asked parents hold each child: a parent with a million fields is
+ * read once for all of its children, not once per child. */
+export class ViaCache {
+  private readonly parents = new Map<number, Map<number, string>>();
+
+  keyOf(index: BodyIndex, parent: number, child: number): string | undefined {
+    let keys = this.parents.get(parent);
+    if (keys === undefined) {
+      keys = new Map();
+      for (const f of entryFields(index, parent)) {
+        if (isRef(f.value) && !keys.has(f.value.ref)) keys.set(f.value.ref, f.role === "mapKey" ? `key ${f.key}` : f.key);
+      }
+      if (this.parents.size >= 64) this.parents.delete(this.parents.keys().next().value!);
+      this.parents.set(parent, keys);
+    }
+    return keys.get(child);
+  }
+}
+
 /** The page's view of entry `entry`. */
-export function nodeView(index: BodyIndex, graph: BodyGraph, entry: number): NodeView {
+export function nodeView(index: BodyIndex, graph: BodyGraph, entry: number, via = new ViaCache()): NodeView {
   const fields = entryFields(index, entry);
   const par = graph.parent[entry]!;
   const view: NodeView = {
@@ -182,8 +202,8 @@ export function nodeView(index: BodyIndex, graph: BodyGraph, entry: number): Nod
     f: [],
   };
   if (par >= 0) {
-    const via = entryFields(index, par).find((f) => isRef(f.value) && f.value.ref === entry);
-    if (via !== undefined) view.via = via.role === "mapKey" ? `key ${via.key}` : via.key;
+    const key = via.keyOf(index, par, entry);
+    if (key !== undefined) view.via = key;
   }
   for (const f of fields.slice(0, FIELD_LIMIT)) {
     const field: FieldView = { k: f.role === "mapKey" ? `key ${f.key}` : f.role === "mapValue" ? `value ${f.key}` : f.key, v: valueText(index, f.value) };
