@@ -182,14 +182,19 @@ export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions
   return snapshotContentsAndBody(bytes, options).contents;
 }
 
-/** snapshotContents, with the body's bytes (a view of `bytes`) for a reader that indexes it. */
-export function snapshotContentsAndBody(bytes: Uint8Array, options?: SnapshotKeyOptions): { contents: SnapshotContents; body: Uint8Array } {
+/** snapshotContents, with the body's bytes (a view of `bytes`) for a reader that indexes it;
+ * with `objects: false` the body is not read (`objects` and the modules' code sizes are null:
+ * that reader computes them from its index). */
+export function snapshotContentsAndBody(
+  bytes: Uint8Array,
+  options?: SnapshotKeyOptions & { objects?: boolean },
+): { contents: SnapshotContents; body: Uint8Array } {
   const key = keyOf(options);
   const layout = readFrame(bytes, key);
   const header = parseHeader(bytes, layout);
   checkDepth(header);
   const body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
-  const contents = bodyContents(body);
+  const contents = options?.objects === false ? null : bodyContents(body);
   const { stacks, unlisted } = stacksOf(field(header, "stacks"));
   const tasklets = field(header, "tasklets");
   const summary: SnapshotContents = {

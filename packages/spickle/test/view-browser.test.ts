@@ -137,7 +137,7 @@ describe("spickle inspect --html", () => {
     await page.screenshot({ path: join(artifacts, "memory.png"), fullPage: true });
     await page.keyboard.press("3");
     await expect.poll(() => page.locator("#view-modules td").first().innerText()).toBe("pipeline.ts");
-    expect(await page.locator("#view-modules").innerText()).toMatch(/pipeline\.ts\s+by value/);
+    expect(await page.locator("#view-modules").innerText()).toMatch(/pipeline\.ts\s+by value\s+\d+(\.\d)? KiB/);
     await page.screenshot({ path: join(artifacts, "modules.png"), fullPage: true });
     await page.close();
   });

@@ -17,7 +17,8 @@ export function indexSnapshot(file: string): IndexedSnapshot {
   const bytes = readSnapshotBytes(file);
   let read: { contents: SnapshotContents; body: Uint8Array };
   try {
-    read = snapshotContentsAndBody(bytes);
+    // The body is read once, by the viewer's index (buildModel).
+    read = snapshotContentsAndBody(bytes, { objects: false });
   } catch (error) {
     if (error instanceof SnapshotError) throw fileProblem(file, error.message.split("\n")[0]!);
     throw error;

@@ -4,7 +4,7 @@
 // body for their frames' locals; the source around each frame's line comes from the source map
 // the snapshot carries for modules written by value.
 import {
-  bodyGraph, BodyError, buildBodyIndex, entryFields, largestRetained, retainedByType,
+  bodyGraph, BodyError, buildBodyIndex, entryFields, KNOWN_HEADER_FIELDS, largestRetained, retainedByType,
   type BodyGraph, type BodyIndex, type FrameSummary, type SnapshotContents, type WireValue,
 } from "@spickle/pickle/contents";
 import { stateText } from "../cli/inspect.js";
@@ -149,8 +149,22 @@ function taskletViews(contents: SnapshotContents, index: BodyIndex | null): Task
       }
       return view;
     });
-    return { id: t.id, name: t.name, state: t.state, waits: stateText(t), entry, frames, moreFrames: t.moreFrames };
+    let waits = stateText(t);
+    const created = contents.created === null ? NaN : Date.parse(contents.created);
+    if (t.sleepMs !== undefined && Number.isFinite(created)) waits += `, deadline ${new Date(created + t.sleepMs).toISOString()}`;
+    return { id: t.id, name: t.name, state: t.state, waits, entry, frames, moreFrames: t.moreFrames };
   });
+}
+
+/** A header field the page has no row of its own for, as one line of JSON (cut). */
+function headerValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? `<${v.length} bytes>` : v)) ?? String(value);
+  } catch {
+    text = "(too deep to show)";
+  }
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
 
 function headerRows(c: SnapshotContents, file: string): Array<[string, string]> {
@@ -166,6 +180,7 @@ function headerRows(c: SnapshotContents, file: string): Array<[string, string]> 
     c.signatureVerified === null ? "none (unsigned)" : c.signatureVerified ? "HMAC-SHA256, verified with SPICKLE_KEY" : "HMAC-SHA256, not verified (SPICKLE_KEY is not set)",
   ]);
   rows.push(["Checksum", "ok (CRC-32)"]);
+  for (const key of Object.keys(c.header).filter((k) => !KNOWN_HEADER_FIELDS.has(k)).sort()) rows.push([key, headerValue(c.header[key])]);
   return rows;
 }
 
@@ -209,6 +224,7 @@ export function buildModel(file: string, contents: SnapshotContents, body: Uint8
   }
   const tasklets = taskletViews(contents, index);
   let types: TypeView[] = (contents.objects ?? []).map((t) => ({ ...t, retained: 0 }));
+  const modules = (contents.modules ?? []).map((m) => ({ ...m }));
   let largest: number[] = [];
   let nodes: NodeView[] = [];
   if (index !== null && graph !== null) {
@@ -224,6 +240,12 @@ export function buildModel(file: string, contents: SnapshotContents, body: Uint8
     }
     types = [...counts.values()].sort((a, b) => b.retained - a.retained || b.bytes - a.bytes);
     largest = largestRetained(index, graph, LARGEST);
+    // A by-value module's code: what its record retains (its info, code, source map, tables).
+    const moduleEntries = new Map([...index.modules].map(([entry, id]) => [id, entry]));
+    for (const m of modules) {
+      const entry = moduleEntries.get(m.id);
+      if (m.byValue && entry !== undefined) m.codeSize = graph.retained[entry]!;
+    }
     const g = graph;
     const i = index;
     const via = new ViaCache();
@@ -237,7 +259,7 @@ export function buildModel(file: string, contents: SnapshotContents, body: Uint8
     signature: contents.signatureVerified === null ? "unsigned" : contents.signatureVerified ? "verified" : "not verified",
     tasklets,
     unlistedTasklets: contents.unlistedTasklets,
-    modules: contents.modules ?? [],
+    modules,
     types,
     largest,
     entries: index?.count ?? 0,

@@ -56,6 +56,7 @@ pre.source mark { background: var(--mark); }
 .held-by { margin-bottom: .3em; }
 table { border-collapse: collapse; }
 td, th { text-align: left; padding: .2em .8em .2em 0; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+.cmp td:nth-child(-n+3) { white-space: nowrap; }
 .signature { margin: .5em 0; font-weight: 600; }
 .sig-verified { color: #1a7f37; }
 .sig-not-verified { color: #b3261e; }
