@@ -57,7 +57,11 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
 }, 120_000);
 
+/** `spickle view` servers started, stopped after the tests whatever happened. */
+const servers: Live[] = [];
+
 afterAll(async () => {
+  for (const live of servers) if (live.child.exitCode === null) live.child.kill("SIGKILL");
   await browser?.close();
   scratch?.remove();
 });
@@ -183,6 +187,7 @@ describe("spickle inspect --html", () => {
 describe("spickle view", () => {
   it("serves the page on 127.0.0.1 and compares two checkpoints", async () => {
     const live = new Live(scratch, ["view", early, later], work);
+    servers.push(live);
     await live.waitFor("(Ctrl-C to stop)");
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(live.stdout)![1]!;
     const page = await open(url);

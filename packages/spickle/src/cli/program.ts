@@ -114,7 +114,11 @@ export const commandActions: CommandActions = {
     const { server, url } = await serveView(files, options.port);
     process.stdout.write(`spickle: viewing ${files.join(" → ")} at ${url}\n  (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
+      const stop = () => {
+        server.close(() => resolve());
+        // Browsers keep connections open: close them, or close() waits for them.
+        server.closeAllConnections();
+      };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
