@@ -146,6 +146,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
         "$ spickle run --checkpoint-file job.ckpt job.ts 1000   # run; cp.checkpoint() writes job.ckpt",
         "$ spickle resume job.ckpt                              # later: continue from the last checkpoint",
         "$ spickle inspect job.ckpt                             # what is in it",
+        "$ spickle view job.ckpt                                # the same as a page in the browser",
       ]) + ENVIRONMENT,
     );
 
@@ -240,7 +241,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     )
     .argument("<checkpoint>", "the snapshot file")
     .argument("[later]", "a later checkpoint to compare with the first")
-    .option("--port <n>", "the port to listen on (default: any free one)", (v: string) => {
+    .option("--port <n>", "the port to listen on (0: any free one)", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("a port number (0-65535)");
       return n;
