@@ -23,14 +23,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  * snapshot of a process holding a million such objects did not end within 15 minutes. */
 const HEAP_SNAPSHOT_MAX = 100_000;
 
-/** A program making `n` objects shaped like a job's records; `out` gets their snapshot or a heap
- * snapshot of the process holding them. */
+/** Code making `n` objects shaped like a job's records, held by `kept` (a local: dumps writes
+ * what globalThis reaches by reference). */
 function makeObjects(n) {
   return `
     const items = new Array(${n});
     for (let i = 0; i < ${n}; i++) items[i] = { id: i, name: "item " + i, note: "payload of item " + i + " ".padEnd(40, "x"), next: i > 0 ? items[i - 1] : null };
     for (let i = 0; i < ${n}; i += 10) items[i].tags = ["a", "b", i];
-    globalThis.kept = { items };`;
+    const kept = { items };`;
 }
 
 function run(code, args = []) {
@@ -53,7 +53,7 @@ export default async function viewerBench({ quick }) {
     for (const n of sizes) {
       const snap = join(dir, `objects-${n}.snap`);
       run(`import { writeFileSync } from "node:fs"; import { dumps } from ${JSON.stringify(pickle)};${makeObjects(n)}
-        writeFileSync(${JSON.stringify(snap)}, dumps(globalThis.kept, { key: null }));`);
+        writeFileSync(${JSON.stringify(snap)}, dumps(kept, { key: null }));`);
       const html = join(dir, `objects-${n}.html`);
       let start = process.hrtime.bigint();
       execFileSync(process.execPath, [bin, "inspect", "--html", snap, "-o", html], { stdio: "ignore" });
@@ -75,7 +75,7 @@ export default async function viewerBench({ quick }) {
         notes.push(`${count} objects (${size}): index + page ${(index / 1000).toFixed(1)} s, first view in chromium ${(render / 1000).toFixed(1)} s`);
       } else {
         const heap = join(dir, `heap-${n}.heapsnapshot`);
-        run(`import { writeHeapSnapshot } from "node:v8";${makeObjects(n)} writeHeapSnapshot(${JSON.stringify(heap)});`);
+        run(`import { writeHeapSnapshot } from "node:v8";${makeObjects(n)} globalThis.kept = kept; writeHeapSnapshot(${JSON.stringify(heap)});`);
         start = process.hrtime.bigint();
         JSON.parse(readFileSync(heap, "utf8"));
         const parse = ms(start);
