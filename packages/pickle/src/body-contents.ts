@@ -55,7 +55,22 @@ const HANDLER_TYPES = new Map<string, string>([
   ["spickle.bound", "Function"],
   ["spickle.module", "Module"],
 ]);
-const MODULE_KIND = "spickle.module";
+export const MODULE_KIND = "spickle.module";
+
+/** The display type of an entry made by tag `tag` with first fields `first` and `second`;
+ * `paths` holds the by-reference paths of earlier entries (a prototype names a class). */
+export function entryType(tag: number, first: unknown, second: unknown, paths: ReadonlyMap<number, string>): string {
+  if (tag === T.T_HANDLER && typeof first === "string") return HANDLER_TYPES.get(first) ?? first;
+  if (tag === T.T_ERROR && typeof second === "string" && second !== "") return second;
+  if (PROTO_FIRST.has(tag) && isReference(first)) {
+    const path = paths.get(~first);
+    const name = path === undefined ? undefined : classOfPath(path);
+    if (name !== undefined) return name;
+  }
+  if (tag === T.T_OBJECT && first === null) return "Object (null prototype)";
+  if (tag === T.T_TYPED_ARRAY && typeof second === "string") return second;
+  return TAG_TYPES.get(tag) ?? `tag ${tag}`;
+}
 
 export interface TypeStats {
   type: string;
@@ -82,7 +97,7 @@ function classOfPath(path: string): string | undefined {
   return name.slice(name.lastIndexOf(".") + 1) || undefined;
 }
 
-function isReference(v: unknown): v is number {
+export function isReference(v: unknown): v is number {
   return typeof v === "number" && v < 0 && (v | 0) === v;
 }
 
@@ -142,19 +157,9 @@ function readBody(body: Uint8Array): BodyContents | null {
     const first = fields > 0 ? c.primitive() : undefined;
     const second = fields > 1 ? c.primitive() : undefined;
     c.skip(Math.max(0, fields - 2));
-    let type = TAG_TYPES.get(tag) ?? `tag ${tag}`;
     if (tag === T.T_REF && typeof first === "string") paths.set(entries.length, first);
-    else if (tag === T.T_HANDLER && typeof first === "string") {
-      type = HANDLER_TYPES.get(first) ?? first;
-      if (first === MODULE_KIND && isReference(second)) modules.push(entries.length);
-    } else if (tag === T.T_ERROR && typeof second === "string" && second !== "") type = second;
-    else if (PROTO_FIRST.has(tag) && isReference(first)) {
-      const path = paths.get(~first);
-      const name = path === undefined ? undefined : classOfPath(path);
-      if (name !== undefined) type = name;
-    } else if (tag === T.T_OBJECT && first === null) type = "Object (null prototype)";
-    else if (tag === T.T_TYPED_ARRAY && typeof second === "string") type = second;
-    entries.push({ type, bytes: c.pos - at, at });
+    else if (tag === T.T_HANDLER && first === MODULE_KIND && isReference(second)) modules.push(entries.length);
+    entries.push({ type: entryType(tag, first, second, paths), bytes: c.pos - at, at });
   }
   const moduleBytes = claimModules(body, entries, modules);
   return { entries: entries.length, types: typeStats(entries), moduleBytes };

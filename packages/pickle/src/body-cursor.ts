@@ -6,15 +6,52 @@
 /** The body cannot be read (truncated, or not msgpack as the encoder writes it). */
 export class BodyError extends Error {}
 
+/** Every record definition of a body with where it is: a cursor that starts in the middle of the
+ * body (reading one entry) finds the definition in force there. */
+export class RecordHistory {
+  private readonly byId = new Map<number, { at: number[]; keys: string[][] }>();
+
+  add(id: number, at: number, keys: string[]): void {
+    let defs = this.byId.get(id);
+    if (defs === undefined) this.byId.set(id, (defs = { at: [], keys: [] }));
+    defs.at.push(at);
+    defs.keys.push(keys);
+  }
+
+  /** The keys of the last definition of `id` before `pos`. */
+  before(id: number, pos: number): string[] | undefined {
+    const defs = this.byId.get(id);
+    if (defs === undefined) return undefined;
+    let lo = 0;
+    let hi = defs.at.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (defs.at[mid]! < pos) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found === -1 ? undefined : defs.keys[found];
+  }
+}
+
 /** A cursor over msgpack bytes in msgpackr's record format. */
 export class Cursor {
   pos = 0;
   private readonly view: DataView;
   /** Record id → number of keys (a definition may replace an id). */
   private readonly structures = new Map<number, string[]>();
-  private readonly decoder = new TextDecoder();
+  /** Shared: cursors are made per entry read, and a decoder is costly to make. */
+  private static readonly decoder = new TextDecoder();
 
-  constructor(private readonly bytes: Uint8Array) {
+  /** `history`: a reading pass records definitions into it (`recording`), or a cursor placed in
+   * the middle of the body looks up the definitions made before it. */
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly history?: RecordHistory,
+    private readonly recording = false,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -68,7 +105,7 @@ export class Cursor {
       const n = (b & 0xe0) === 0xa0 ? b & 0x1f : this.uint(b === 0xd9 ? 1 : b === 0xda ? 2 : 4);
       const start = this.pos;
       this.advance(n);
-      return this.decoder.decode(this.bytes.subarray(start, start + n));
+      return Cursor.decoder.decode(this.bytes.subarray(start, start + n));
     }
     switch (b) {
       case 0xc0:
@@ -101,13 +138,24 @@ export class Cursor {
     return undefined;
   }
 
-  /** Skips `count` values, however nested. */
-  skip(count: number): void {
+  /** Skips `count` values, however nested; with `refs`, pushes the entry index of every
+   * reference (negative int32 `~i`, see tags.ts) met on the way. */
+  skip(count: number, refs?: number[]): void {
     let remaining = count;
     while (remaining > 0) {
       remaining--;
       const b = this.byte();
-      if (b <= 0x3f || b >= 0xe0 || b === 0xc0 || b === 0xc2 || b === 0xc3) continue;
+      if (b >= 0xe0) {
+        if (refs !== undefined) refs.push(~(b - 0x100));
+        continue;
+      }
+      if (b <= 0x3f || b === 0xc0 || b === 0xc2 || b === 0xc3) continue;
+      if (refs !== undefined && (b === 0xd0 || b === 0xd1 || b === 0xd2)) {
+        this.pos--;
+        const v = this.primitive() as number;
+        if (v < 0) refs.push(~v);
+        continue;
+      }
       if (b <= 0x7f) {
         remaining += this.structure(b & 0x3f).length; // a record: its values follow
         continue;
@@ -195,6 +243,18 @@ export class Cursor {
     }
   }
 
+  /** The bytes of a msgpack bin value, or undefined (the cursor stays) when the next value is
+   * not one. The bytes are a view of the body. */
+  binary(): Uint8Array | undefined {
+    const b = this.bytes[this.pos];
+    if (b !== 0xc4 && b !== 0xc5 && b !== 0xc6) return undefined;
+    this.pos++;
+    const n = this.uint(b === 0xc4 ? 1 : b === 0xc5 ? 2 : 4);
+    const start = this.pos;
+    this.advance(n);
+    return this.bytes.subarray(start, start + n);
+  }
+
   /** Reads a record's start (definition or reference); returns its keys, the values following. */
   recordKeys(): string[] {
     const b = this.byte();
@@ -211,16 +271,18 @@ export class Cursor {
   }
 
   private define(id: number): string[] {
+    const at = this.pos;
     const n = this.arrayLength();
     if (n < 0) throw new BodyError("bad record definition");
     const keys: string[] = [];
     for (let i = 0; i < n; i++) keys.push(String(this.primitive()));
     this.structures.set(id, keys);
+    if (this.recording) this.history!.add(id, at, keys);
     return keys;
   }
 
   private structure(id: number): string[] {
-    const keys = this.structures.get(id);
+    const keys = this.structures.get(id) ?? (this.recording ? undefined : this.history?.before(id, this.pos));
     if (keys === undefined) throw new BodyError(`record ${id} used before its definition`);
     return keys;
   }

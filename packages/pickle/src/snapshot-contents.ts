@@ -179,15 +179,25 @@ function stacksOf(value: unknown): { stacks: TaskletSummary[] | null; unlisted: 
  * else than a valid snapshot.
  */
 export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions): SnapshotContents {
+  return snapshotContentsAndBody(bytes, options).contents;
+}
+
+/** snapshotContents, with the body's bytes (a view of `bytes`) for a reader that indexes it;
+ * with `objects: false` the body is not read (`objects` and the modules' code sizes are null:
+ * that reader computes them from its index). */
+export function snapshotContentsAndBody(
+  bytes: Uint8Array,
+  options?: SnapshotKeyOptions & { objects?: boolean },
+): { contents: SnapshotContents; body: Uint8Array } {
   const key = keyOf(options);
   const layout = readFrame(bytes, key);
   const header = parseHeader(bytes, layout);
   checkDepth(header);
   const body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
-  const contents = bodyContents(body);
+  const contents = options?.objects === false ? null : bodyContents(body);
   const { stacks, unlisted } = stacksOf(field(header, "stacks"));
   const tasklets = field(header, "tasklets");
-  return {
+  const summary: SnapshotContents = {
     kind: str(field(header, "kind")) ?? "value",
     size: bytes.length,
     headerSize: layout.headerEnd - layout.headerStart,
@@ -207,4 +217,11 @@ export function snapshotContents(bytes: Uint8Array, options?: SnapshotKeyOptions
     objects: contents?.types ?? null,
     header,
   };
+  return { contents: summary, body };
 }
+
+export {
+  buildBodyIndex, entryFields, ARRAY_ITEM, RECORD_ITEM, type BodyIndex, type EntryField, type WireValue,
+} from "./body-index.js";
+export { bodyGraph, largestRetained, retainedByType, retainerPath, type BodyGraph } from "./body-graph.js";
+export { BodyError } from "./body-cursor.js";

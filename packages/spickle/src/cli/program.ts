@@ -2,8 +2,8 @@
 // help with examples, usage errors. Each command imports its own modules when it runs.
 
 import { createRequire } from "node:module";
-import { Command, CommanderError, Option } from "./commander.js";
-import { EXIT_OK, EXIT_USAGE } from "./errors.js";
+import { Command, CommanderError, InvalidArgumentError, Option } from "./commander.js";
+import { EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
 import type { CheckpointCliOptions } from "./checkpoint-options.js";
 import type { LaunchCliOptions } from "./launch-options.js";
 import { collect, parseDuration, parseKeep } from "./options.js";
@@ -78,7 +78,14 @@ function examples(lines: string[]): string {
 export interface CommandActions {
   run(script: string, args: string[], options: CheckpointCliOptions & LaunchCliOptions): Promise<void>;
   resume(file: string, args: string[], options: CheckpointCliOptions): Promise<void>;
-  inspect(file: string, options: { json?: boolean }): Promise<void>;
+  inspect(file: string, options: InspectCliOptions): Promise<void>;
+  view(files: string[], options: { port: number }): Promise<void>;
+}
+
+export interface InspectCliOptions {
+  json?: boolean;
+  html?: boolean;
+  output?: string;
 }
 
 export const commandActions: CommandActions = {
@@ -93,8 +100,28 @@ export const commandActions: CommandActions = {
     await resumeSnapshot(file, args, options);
   },
   async inspect(file, options) {
+    if (options.html === true || options.output !== undefined) {
+      if (options.json === true) throw new UsageError("spickle: inspect takes --json or --html, not both");
+      const { writeHtml } = await import("../view/index.js");
+      process.stdout.write(`${writeHtml(file, options.output)}\n`);
+      return;
+    }
     const { inspectSnapshot } = await import("./inspect.js");
     process.stdout.write(inspectSnapshot(file, options));
+  },
+  async view(files, options) {
+    const { serveView } = await import("../view/index.js");
+    const { server, url } = await serveView(files, options.port);
+    process.stdout.write(`spickle: viewing ${files.join(" → ")} at ${url}\n  (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        server.close(() => resolve());
+        // Browsers keep connections open: close them, or close() waits for them.
+        server.closeAllConnections();
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
   },
 };
 
@@ -119,6 +146,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
         "$ spickle run --checkpoint-file job.ckpt job.ts 1000   # run; cp.checkpoint() writes job.ckpt",
         "$ spickle resume job.ckpt                              # later: continue from the last checkpoint",
         "$ spickle inspect job.ckpt                             # what is in it",
+        "$ spickle view job.ckpt                                # the same as a page in the browser",
       ]) + ENVIRONMENT,
     );
 
@@ -194,9 +222,33 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .description("Verify a snapshot file (length, checksum, signature with SPICKLE_KEY) and show what it holds.")
     .argument("<checkpoint>", "the snapshot file")
     .option("--json", "print the same as JSON, for tools")
+    .option("--html", "write a browser page of it instead (one self-contained file: tasklets, stacks with locals, memory)")
+    .option("-o, --output <file>", "where --html writes the page (default: <checkpoint without .ckpt>.html)")
     .exitOverride()
-    .addHelpText("after", examples(["$ spickle inspect job.ckpt", "$ spickle inspect --json job.ckpt | jq .created"]))
-    .action((file: string, options: { json?: boolean }) => actions.inspect(file, options));
+    .addHelpText(
+      "after",
+      examples(["$ spickle inspect job.ckpt", "$ spickle inspect --json job.ckpt | jq .created", "$ spickle inspect --html job.ckpt -o job.html"]),
+    )
+    .action((file: string, options: InspectCliOptions) => actions.inspect(file, options));
+
+  program
+    .command("view")
+    .summary("open a snapshot (or compare two) as a page in the browser, served on 127.0.0.1")
+    .description(
+      "Verify a snapshot file and serve a page of it on a loopback port: tasklets and what each waits on, stacks at " +
+        "their source lines with locals, objects by type with retained sizes and retainer paths, modules, the header. " +
+        "With two checkpoints, the page also shows what changed from the first to the second. Nothing of the snapshot runs.",
+    )
+    .argument("<checkpoint>", "the snapshot file")
+    .argument("[later]", "a later checkpoint to compare with the first")
+    .option("--port <n>", "the port to listen on (0: any free one)", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("a port number (0-65535)");
+      return n;
+    }, 0)
+    .exitOverride()
+    .addHelpText("after", examples(["$ spickle view job.ckpt", "$ spickle view before.ckpt after.ckpt   # what changed"]))
+    .action((file: string, later: string | undefined, options: { port: number }) => actions.view(later === undefined ? [file] : [file, later], options));
 
   addWorkerCommand(program, examples, extras.maxMessageDefault);
   addQueueCommand(program, examples, (code) => {
