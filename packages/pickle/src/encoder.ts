@@ -29,7 +29,7 @@ import { SerializeError } from "./errors.js";
 import { defaultHandlers, HandlerRegistry, type EncodeContext, type ObjectHandler } from "./handlers.js";
 import { defaultReducers, toReducerRegistry, type ReducerOption, type ReducerRegistry } from "./reducers.js";
 import { defaultReferenceTable, type ReferenceTable } from "./reference-table.js";
-import { builtinPathOf } from "./builtin-index.js";
+import { exportPathOf } from "./export-references.js";
 import { HandlerList, Raw, ViewedBytes, type Description } from "./kinds/description.js";
 import { BufferSpans } from "./buffer-spans.js";
 import { describeBuiltin, describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./kinds/index.js";
@@ -590,12 +590,10 @@ export class Encoder implements EncodeContext {
     for (const h of this.handlers) {
       if (h.claims(v)) return this.pushGeneric(v, describeHandler(h, v, this));
     }
-    if (typeof v === "function" || util.types.isModuleNamespaceObject(v)) {
-      // Unknown identity: an export of a loaded `node:` builtin is written by reference.
-      const builtin = builtinPathOf(v, typeof v !== "function");
-      if (builtin !== undefined) return ~this.leaf(v, T.T_REF, [builtin]);
-      if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
-    }
+    // Unknown identity: an export of a loaded builtin or package is written by reference.
+    const exported = exportPathOf(v, this);
+    if (exported !== undefined) return ~this.leaf(v, T.T_REF, [exported]);
+    if (typeof v === "function") return this.pushGeneric(v, describeFunction(v, this));
     const reducer = this.reducers?.get(proto) ?? defaultReducers.get(proto);
     if (reducer !== undefined) return this.pushGeneric(v, describeReduced(v, reducer, this, this.carryRestorers));
     if (isArray(v)) return this.pushGeneric(v, describeSlowArray(v, proto));

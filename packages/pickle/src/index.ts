@@ -4,6 +4,8 @@ import "./compiled/index.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
+import { collectPackages } from "./package-index.js";
+import { packageRows } from "./package-snapshot.js";
 import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
 
 export { encodeGraph, Encoder, type EncodeOptions, type Progress } from "./encoder.js";
@@ -17,6 +19,7 @@ export {
   type SnapshotKeyOptions, type SnapshotParts,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export { preparePackages, type PackageRow } from "./package-snapshot.js";
 export {
   FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
   type FrameLayout, type FramePrefix,
@@ -46,17 +49,20 @@ export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions, ModuleLo
 
 /** Serializes a value graph into snapshot bytes. */
 export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
-  return withDumpOptions(options, (modules) =>
+  const packages = new Set<string>();
+  return collectPackages(packages, () => withDumpOptions(options, (modules) =>
     // The body is read where the encoder wrote it: the snapshot is its only copy.
     new Encoder(options).encodeWith(value, (body) => {
       // The module table: ids, source hashes, whether each module's code is in the snapshot, and
       // the module's file URL where it has one.
       const met = modules();
       const rows = met.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
-      const header = met.length > 0 ? { modules: rows, ...options.header } : options.header;
+      let header = met.length > 0 ? { modules: rows, ...options.header } : options.header;
+      // The packages named by reference, loaded before a decode (preparePackages).
+      if (packages.size > 0) header = { ...header, packages: packageRows(packages) };
       return encodeSnapshot({ header, body }, options);
     }),
-  );
+  ));
 }
 
 /** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */

@@ -5,6 +5,7 @@
 import { closureOf, methodOf } from "@spickle/runtime";
 import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
 import * as P from "./platform-restore.js";
+import { restoreDefinedBy, restoreImmutable } from "./package-restore.js";
 
 /** How instances of one class are written and re-created. */
 export interface Reducer<T = unknown, S = unknown> {
@@ -43,6 +44,9 @@ export const BUILTIN_RESTORERS: ReadonlyMap<string, Restore> = new Map<string, R
   ["spickle.Intl", P.restoreIntl],
   ["spickle.fs.Stats", P.restoreStats],
   ["spickle.fs.Dirent", P.restoreDirent],
+  // Package instances (kinds/packages.ts).
+  ["spickle.definedBy", restoreDefinedBy],
+  ["spickle.immutable", restoreImmutable],
 ]);
 const BUILTIN_BY_FUNCTION = new Set<unknown>(BUILTIN_RESTORERS.values());
 

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
 import {
-  decodeSnapshot, defaultReferenceTable, dumps, encodeSnapshot, FLAG_SIGNED, keyOf, loads, SerializeError, writeSnapshotFile,
+  decodeSnapshot, defaultReferenceTable, dumps, preparePackages, readSnapshotHeader, encodeSnapshot, FLAG_SIGNED, keyOf, loads, SerializeError, writeSnapshotFile,
   type ModuleMode, type Progress, type SerializableModules,
 } from "@spickle/pickle";
 import { clip } from "./clip.js";
@@ -155,6 +155,13 @@ export function resumeCheckpoint(snapshot: Uint8Array | string, ...args: string[
 /** resumeCheckpoint with options (a key, or a new default checkpoint file). */
 export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string, ...args: string[]): Promise<unknown> {
   const bytes = typeof snapshot === "string" ? readFileSync(snapshot) : snapshot;
+  // Packages it names by reference are imported first (from the program's folder, else here).
+  const header = readSnapshotHeader(bytes, { key: options.key });
+  if (header.packages !== undefined) return preparePackages(header).then(() => resumeLoaded(options, bytes, args));
+  return resumeLoaded(options, bytes, args);
+}
+
+function resumeLoaded(options: CheckpointOptions, bytes: Uint8Array, args: string[]): Promise<unknown> {
   // Fresh module instances: the program continues with the snapshot's module state, never this
   // process's own copy (docs/design.md §6).
   const progress = options.progress?.("resume");
