@@ -5,6 +5,7 @@ import { decodeGraph, type DecodeOptions } from "./decoder.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
 import { collectPackages } from "./package-index.js";
+import { withRegistrations } from "./registrations.js";
 import { packageRows } from "./package-snapshot.js";
 import { withDumpOptions, withLoadOptions, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
 
@@ -52,7 +53,8 @@ export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
   const packages = new Set<string>();
   return collectPackages(packages, () => withDumpOptions(options, (modules) =>
     // The body is read where the encoder wrote it: the snapshot is its only copy.
-    new Encoder(options).encodeWith(value, (body) => {
+    // A checkpoint carries the program's registrations (see registrations.ts).
+    new Encoder(options).encodeWith(options.carryRestorers === true ? withRegistrations(value) : value, (body) => {
       // The module table: ids, source hashes, whether each module's code is in the snapshot, and
       // the module's file URL where it has one.
       const met = modules();

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +48,46 @@ test("values of npm packages in module state and locals survive a checkpoint and
     writeFileSync(join(project, "job.mjs"), compile(source, { filename: join(project, "job.ts"), moduleId: "job.ts" }).code);
     const output = runDeleteAndResume(project, checkpoint, elsewhere);
     expect(JSON.parse(output)).toEqual(["3.3", false, "xy", [1, 2, 3], [[1, 2], [3]], [[1], [2], [3]], 0, true]);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
+
+function resumeIn(folder: string, checkpoint: string): string {
+  const resume = `
+      const { resumeCheckpoint } = await import(${JSON.stringify(join(spickle, "dist/index.js"))});
+      console.log(await resumeCheckpoint(${JSON.stringify(checkpoint)}));`;
+  const env = { ...process.env };
+  delete env.NODE_PATH;
+  return execFileSync(process.execPath, ["--input-type=module", "-e", resume], { cwd: folder, env, encoding: "utf8" }).trim();
+}
+
+test("a reducer registered at a module's top level is in effect again after a resume: the next checkpoint works", () => {
+  const project = folderWithPackages("spickle-project-");
+  const elsewhere = folderWithPackages("spickle-elsewhere-");
+  const checkpoint = join(elsewhere, "job.checkpoint");
+  try {
+    const source = `
+      import { type CheckpointSupport, registerReducer } from "spickle";
+      // A WeakMap cannot be written: only the reducer can write a Handle.
+      class Handle {
+        readonly cache = new WeakMap<object, number>();
+        constructor(readonly id: number) {}
+      }
+      registerReducer(Handle, { reduce: (h: Handle) => h.id, restore: (id: number) => new Handle(id) });
+      export default function* main(cp: CheckpointSupport) {
+        const first = yield* cp.checkpoint();
+        if (!first.resumed) return "stopped";
+        // Made after the resume: only the registration can write it.
+        const handle = new Handle(7);
+        const second = yield* cp.checkpoint();
+        if (!second.resumed) return "checkpointed again";
+        return "handle " + handle.id;
+      }`;
+    writeFileSync(join(project, "job.mjs"), compile(source, { filename: join(project, "job.ts"), moduleId: "job.ts" }).code);
+    expect(runDeleteAndResume(project, checkpoint, elsewhere)).toBe("checkpointed again");
+    expect(resumeIn(elsewhere, checkpoint)).toBe("handle 7");
   } finally {
     rmSync(project, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });

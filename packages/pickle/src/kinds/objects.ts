@@ -16,6 +16,7 @@ import * as T from "../tags.js";
 import { description, type Description } from "./description.js";
 import { applyProps, describeProps, ordinaryProps } from "./props.js";
 import { packageInstance } from "./packages.js";
+import { Carried, CARRIED_REDUCER } from "../registrations.js";
 
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 
@@ -47,6 +48,7 @@ const ordinaryHostPrototypes = new Set<object>([EventEmitter.prototype]);
 /** An instance of a class that cannot be written fails here, with the class name, rather than
  * deep inside its prototype's methods. */
 function checkClass(proto: object, ctx: EncodeContext, handlers: readonly ObjectHandler[], obj: object): NamedReducer | undefined {
+  if (proto === Carried.prototype) return CARRIED_REDUCER;
   const path = ctx.table.pathOf(proto);
   if (path !== undefined && !ordinaryHostPrototypes.has(proto)) {
     // Instances of builtin and Node classes (Socket, URL, EventTarget…) keep their real state in
