@@ -93,3 +93,76 @@ test("a reducer registered at a module's top level is in effect again after a re
     rmSync(elsewhere, { recursive: true, force: true });
   }
 });
+
+test("a battery of package values, in module state and in locals, equal and working after a resume elsewhere", () => {
+  const project = folderWithPackages("spickle-project-");
+  const elsewhere = folderWithPackages("spickle-elsewhere-");
+  const checkpoint = join(elsewhere, "job.checkpoint");
+  try {
+    const source = `
+      import { type CheckpointSupport } from "spickle";
+      import Decimal from "decimal.js";
+      import { z } from "zod";
+      import * as I from "immutable";
+      import _ from "lodash";
+      import * as les from "lodash-es";
+      import EventEmitter from "eventemitter3";
+      import * as dfns from "date-fns";
+      import { v4, validate, NIL } from "uuid";
+      import ms from "ms";
+      import YAML from "yaml";
+      import { Settings, Info } from "luxon";
+      import * as path from "node:path";
+      import * as util from "node:util";
+      import { createHash } from "node:crypto";
+      import { readFileSync } from "node:fs";
+      import { format as urlFormat } from "node:url";
+      import { EventEmitter as NodeEmitter } from "node:events";
+      import { inspect } from "node:util";
+      import { gzipSync, gunzipSync } from "node:zlib";
+      import { hostname } from "node:os";
+      import { Buffer } from "node:buffer";
+      import { setTimeout as sleep } from "node:timers/promises";
+      import { parse as qsParse } from "node:querystring";
+      import { StringDecoder } from "node:string_decoder";
+      const moduleState = {
+        decimal: new Decimal("0.1"), schema: z.object({ id: z.string().uuid(), tags: z.array(z.string()).max(2) }),
+        list: I.List([1, 2, 3]), map: I.Map({ k: I.Set([1]) }), ordered: I.OrderedMap([["b", 1], ["a", 2]]), stack: I.Stack([1, 2]),
+        chunk: _.chunk, lodash: _, les, add: dfns.addDays, dfns, v4, ms, yaml: YAML.parse, info: Info, settings: Settings,
+        emitter: new EventEmitter(), join: path.join, posixJoin: path.posix.join, pathNs: path, hash: createHash, read: readFileSync,
+        urlFormat, NodeEmitter, inspect, gzipSync, gunzipSync, hostname, qsParse, sleep, StringDecoder, isDeepStrictEqual: util.isDeepStrictEqual,
+        enumSchema: z.enum(["a", "b"]), union: z.union([z.number(), z.literal("x")]),
+      };
+      export default function* main(cp: CheckpointSupport) {
+        const locals = { ...moduleState, decimal2: new Decimal(2).pow(64), set: I.Set(["x"]), camel: _.camelCase, debounce: les.debounce,
+          parseISO: dfns.parseISO, validate, NIL, stringify: YAML.stringify, tuple: z.tuple([z.string(), z.number()]) };
+        const at = yield* cp.checkpoint();
+        if (!at.resumed) return "stopped";
+        const results: unknown[] = [];
+        for (const s of [moduleState, locals]) {
+          results.push(
+            s.decimal.times(3).toString(), s.schema.safeParse({ id: s.v4(), tags: ["a"] }).success, s.schema.safeParse({ id: "no", tags: [] }).success,
+            s.schema.safeParse({ id: s.v4(), tags: ["a", "b", "c"] }).success, s.list.push(4).toArray(), s.map.getIn(["k"]).has(1),
+            [...s.ordered.keys()], s.stack.peek(), s.chunk([1, 2, 3], 2), s.lodash.sum([1, 2]), s.les.uniq([1, 1, 2]),
+            s.add(new Date(0), 1).toISOString(), s.dfns.format(new Date(86400000), "yyyy-MM-dd", {}), s.ms("2h"), s.yaml("a: 1"),
+            typeof s.info.features, s.settings === Settings, s.emitter.emit("ping"), s.join("a", "b"), s.posixJoin("c", "d"),
+            s.pathNs.basename("/x/y.ts"), s.hash("sha256").update("x").digest("hex").slice(0, 8), s.read === readFileSync,
+            s.urlFormat({ protocol: "http", host: "h" }), new s.NodeEmitter().listenerCount("x"), s.inspect(1), s.gunzipSync(s.gzipSync("z")).toString(),
+            typeof s.hostname(), s.qsParse("a=1").a, s.sleep === sleep, new s.StringDecoder("utf8").write(Buffer.from("é")), s.isDeepStrictEqual([1], [1]),
+            s.enumSchema.parse("a"), s.union.safeParse("y").success,
+          );
+        }
+        results.push(locals.decimal2.toFixed(), locals.set.has("x"), locals.camel("a b"), typeof locals.debounce(() => 1, 5), locals.parseISO("2020-01-02").getUTCDate(),
+          locals.validate(locals.NIL), locals.stringify({ a: 1 }), locals.tuple.safeParse(["a", 1]).success, locals.tuple.safeParse([1, "a"]).success);
+        return JSON.stringify(results);
+      }`;
+    writeFileSync(join(project, "job.mjs"), compile(source, { filename: join(project, "job.ts"), moduleId: "job.ts" }).code);
+    const output = JSON.parse(runDeleteAndResume(project, checkpoint, elsewhere)) as unknown[];
+    const each = ["0.3", true, false, false, [1, 2, 3, 4], true, ["b", "a"], 1, [[1, 2], [3]], 3, [1, 2], "1970-01-02T00:00:00.000Z", "1970-01-02", 7200000,
+      { a: 1 }, "function", true, false, "a/b", "c/d", "y.ts", "2d711642", true, "http://h", 0, "1", "z", "string", "1", true, "é", true, "a", false];
+    expect(output).toEqual([...each, ...each, "18446744073709551616", true, "aB", "function", 2, true, "a: 1\n", true, false]);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
