@@ -166,3 +166,37 @@ test("a battery of package values, in module state and in locals, equal and work
     rmSync(elsewhere, { recursive: true, force: true });
   }
 });
+
+test("package objects whose state cannot be read are refused when the checkpoint is written, naming the package and advising a reducer", () => {
+  const project = folderWithPackages("spickle-project-");
+  try {
+    const source = `
+      import PQueue from "p-queue";
+      import EventEmitter from "eventemitter3";
+      import { runCheckpointable, type CheckpointSupport } from "spickle";
+      function* attempt(cp: CheckpointSupport, value: unknown) {
+        try {
+          yield* cp.checkpoint(${JSON.stringify(join(project, "ck"))});
+          return "written";
+        } catch (error) {
+          return (error as Error).message;
+        }
+      }
+      export default function* main(cp: CheckpointSupport) {
+        const queue = yield* attempt(cp, new PQueue());
+        const emitter = new EventEmitter();
+        emitter.on("x", () => 1);
+        return JSON.stringify([queue, yield* attempt(cp, emitter)]);
+      }`;
+    writeFileSync(join(project, "job.mjs"), compile(source, { filename: join(project, "job.ts"), moduleId: "job.ts" }).code);
+    const run = `
+      const { runCheckpointable } = await import("spickle");
+      const { default: main } = await import(${JSON.stringify(join(project, "job.mjs"))});
+      console.log(await runCheckpointable(main));`;
+    const [queue, emitter] = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", run], { cwd: project, encoding: "utf8" })) as string[];
+    expect(queue).toMatch(/cannot serialize PQueue at .*value: instances of PQueue \(package p-queue\) keep state in native #private fields, which cannot be read: register a reducer for it \(registerReducer\)/);
+    expect(emitter).toMatch(/cannot serialize EE at .*_events\.x: its class is not exported by any module the program loaded, and no handler or reducer claims it \(register a reducer for it with registerReducer\)/);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+});
