@@ -200,3 +200,49 @@ test("package objects whose state cannot be read are refused when the checkpoint
     rmSync(project, { recursive: true, force: true });
   }
 });
+
+test("package values through dumps, and loads in a fresh process elsewhere after preparePackages", () => {
+  const project = folderWithPackages("spickle-project-");
+  const elsewhere = folderWithPackages("spickle-elsewhere-");
+  try {
+    const source = `
+      import Decimal from "decimal.js";
+      import { z } from "zod";
+      import { List, Map as IMap } from "immutable";
+      import _ from "lodash";
+      import { addDays } from "date-fns";
+      import ms from "ms";
+      import * as path from "node:path";
+      const schema = z.object({ n: z.number().int().positive() });
+      export const values = { d: new Decimal("1.5"), schema, list: List([1]), map: IMap({ a: List([2]) }), chunk: _.chunk, addDays, ms, join: path.join,
+        check(v: typeof values) {
+          return [v.d.plus(1).toString(), v.schema.safeParse({ n: 2 }).success, v.schema.safeParse({ n: -1 }).success, v.list.push(2).toArray(),
+            v.map.getIn(["a", 0]), v.chunk([1, 2, 3], 2), v.addDays(new Date(0), 2).getUTCDate(), v.ms("1s"), v.join("p", "q")];
+        } };`;
+    writeFileSync(join(project, "values.mjs"), compile(source, { filename: join(project, "values.ts"), moduleId: "values.ts" }).code);
+    const file = join(elsewhere, "values.snapshot");
+    const write = `
+      const { dumps } = await import("@spickle/pickle");
+      const { writeFileSync } = await import("node:fs");
+      const { values } = await import(${JSON.stringify(join(project, "values.mjs"))});
+      writeFileSync(${JSON.stringify(file)}, dumps(values));`;
+    const pickleDir = join(spickle, "../pickle");
+    symlinkSync(pickleDir, join(project, "node_modules", "@spickle", "pickle"));
+    symlinkSync(pickleDir, join(elsewhere, "node_modules", "@spickle", "pickle"));
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    execFileSync(process.execPath, ["--input-type=module", "-e", write], { cwd: project, env });
+    rmSync(project, { recursive: true, force: true });
+    const read = `
+      const { loads, preparePackages, readSnapshotHeader } = await import("@spickle/pickle");
+      const bytes = (await import("node:fs")).readFileSync(${JSON.stringify(file)});
+      await preparePackages(readSnapshotHeader(bytes));
+      const v = loads(bytes);
+      console.log(JSON.stringify(v.check(v)));`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", read], { cwd: elsewhere, env, encoding: "utf8" });
+    expect(JSON.parse(output)).toEqual(["2.5", true, false, [1, 2], 2, [[1, 2], [3]], 3, 1000, "p/q"]);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
