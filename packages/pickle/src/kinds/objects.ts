@@ -109,10 +109,10 @@ export function describeHandler(h: ObjectHandler, obj: object, ctx: EncodeContex
 export function describeFunction(f: object, ctx: EncodeContext): never {
   const name = `function ${nameOf(f) || "(anonymous)"}`;
   if (/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f))) {
-    ctx.fail(name, "native function is not in the reference table (register the module that exports it with " +
-      "table.addModule, or keep a function of compiled code that calls it)");
+    ctx.fail(name, "native function is not exported by any builtin or package the program loaded (keep a function of compiled code that calls it)");
   }
-  ctx.fail(name, "functions are written by reference (reference table) or by a function handler, and neither knows this one");
+  ctx.fail(name, "it is neither compiled by spickle nor exported by a builtin or package the program loaded (a function of " +
+    "package code that is not an export, or of a module loaded without spickle's loader)");
 }
 
 export function nameOf(f: unknown): string | undefined {
