@@ -133,6 +133,19 @@ test("a battery of package values, in module state and in locals, equal and work
         urlFormat, NodeEmitter, inspect, gzipSync, gunzipSync, hostname, qsParse, sleep, StringDecoder, isDeepStrictEqual: util.isDeepStrictEqual,
         enumSchema: z.enum(["a", "b"]), union: z.union([z.number(), z.literal("x")]),
       };
+      // Many exports, each checked to be the resumed program's own after the resume.
+      const LODASH = ["map", "filter", "reduce", "groupBy", "keyBy", "sortBy", "uniq", "flatten", "flattenDeep", "zip", "unzip", "pick", "omit",
+        "merge", "cloneDeep", "isEqual", "debounce", "throttle", "memoize", "range", "sum", "mean", "max", "min", "capitalize", "kebabCase",
+        "snakeCase", "startCase", "padStart", "trim", "get", "set", "has", "times", "partition", "difference", "intersection", "union"];
+      const DATE_FNS = ["addMonths", "subDays", "differenceInDays", "isBefore", "isAfter", "startOfDay", "endOfMonth", "formatISO", "getYear",
+        "isValid", "max", "min", "compareAsc", "eachDayOfInterval", "isWeekend"];
+      const NODE = [[path, "resolve"], [path, "relative"], [path, "extname"], [util, "format"], [util, "promisify"], [util, "deprecate"]] as const;
+      const exportsHeld = new Map<string, unknown>([
+        ...LODASH.map((n) => ["lodash." + n, (_ as unknown as Record<string, unknown>)[n]] as [string, unknown]),
+        ...LODASH.slice(0, 15).map((n) => ["lodash-es." + n, (les as unknown as Record<string, unknown>)[n]] as [string, unknown]),
+        ...DATE_FNS.map((n) => ["date-fns." + n, (dfns as unknown as Record<string, unknown>)[n]] as [string, unknown]),
+        ...NODE.map(([m, n]) => ["node." + n, (m as unknown as Record<string, unknown>)[n]] as [string, unknown]),
+      ]);
       export default function* main(cp: CheckpointSupport) {
         const locals = { ...moduleState, decimal2: new Decimal(2).pow(64), set: I.Set(["x"]), camel: _.camelCase, debounce: les.debounce,
           parseISO: dfns.parseISO, validate, NIL, stringify: YAML.stringify, tuple: z.tuple([z.string(), z.number()]) };
@@ -152,6 +165,12 @@ test("a battery of package values, in module state and in locals, equal and work
             s.enumSchema.parse("a"), s.union.safeParse("y").success,
           );
         }
+        const sources: Record<string, unknown> = { lodash: _, "lodash-es": les, "date-fns": dfns, node: { ...path, ...util } };
+        const differing = [...exportsHeld].filter(([key, value]) => {
+          const dot = key.lastIndexOf(".");
+          return (sources[key.slice(0, dot)] as Record<string, unknown>)[key.slice(dot + 1)] !== value || value === undefined;
+        }).map(([key]) => key);
+        results.push(exportsHeld.size, differing, (exportsHeld.get("lodash.kebabCase") as (s: string) => string)("a b"));
         results.push(locals.decimal2.toFixed(), locals.set.has("x"), locals.camel("a b"), typeof locals.debounce(() => 1, 5), locals.parseISO("2020-01-02").getUTCDate(),
           locals.validate(locals.NIL), locals.stringify({ a: 1 }), locals.tuple.safeParse(["a", 1]).success, locals.tuple.safeParse([1, "a"]).success);
         return JSON.stringify(results);
@@ -160,7 +179,7 @@ test("a battery of package values, in module state and in locals, equal and work
     const output = JSON.parse(runDeleteAndResume(project, checkpoint, elsewhere)) as unknown[];
     const each = ["0.3", true, false, false, [1, 2, 3, 4], true, ["b", "a"], 1, [[1, 2], [3]], 3, [1, 2], "1970-01-02T00:00:00.000Z", "1970-01-02", 7200000,
       { a: 1 }, "function", true, false, "a/b", "c/d", "y.ts", "2d711642", true, "http://h", 0, "1", "z", "string", "1", true, "é", true, "a", false];
-    expect(output).toEqual([...each, ...each, "18446744073709551616", true, "aB", "function", 2, true, "a: 1\n", true, false]);
+    expect(output).toEqual([...each, ...each, 74, [], "a-b", "18446744073709551616", true, "aB", "function", 2, true, "a: 1\n", true, false]);
   } finally {
     rmSync(project, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
