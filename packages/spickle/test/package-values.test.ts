@@ -149,6 +149,7 @@ test("a battery of package values, in module state and in locals, equal and work
       export default function* main(cp: CheckpointSupport) {
         const locals = { ...moduleState, decimal2: new Decimal(2).pow(64), set: I.Set(["x"]), camel: _.camelCase, debounce: les.debounce,
           parseISO: dfns.parseISO, validate, NIL, stringify: YAML.stringify, tuple: z.tuple([z.string(), z.number()]) };
+        const exportsLocal = new Map(exportsHeld);
         const at = yield* cp.checkpoint();
         if (!at.resumed) return "stopped";
         const results: unknown[] = [];
@@ -166,11 +167,11 @@ test("a battery of package values, in module state and in locals, equal and work
           );
         }
         const sources: Record<string, unknown> = { lodash: _, "lodash-es": les, "date-fns": dfns, node: { ...path, ...util } };
-        const differing = [...exportsHeld].filter(([key, value]) => {
+        const differing = [...exportsHeld, ...exportsLocal].filter(([key, value]) => {
           const dot = key.lastIndexOf(".");
           return (sources[key.slice(0, dot)] as Record<string, unknown>)[key.slice(dot + 1)] !== value || value === undefined;
         }).map(([key]) => key);
-        results.push(exportsHeld.size, differing, (exportsHeld.get("lodash.kebabCase") as (s: string) => string)("a b"));
+        results.push(exportsHeld.size + exportsLocal.size, differing, (exportsHeld.get("lodash.kebabCase") as (s: string) => string)("a b"));
         results.push(locals.decimal2.toFixed(), locals.set.has("x"), locals.camel("a b"), typeof locals.debounce(() => 1, 5), locals.parseISO("2020-01-02").getUTCDate(),
           locals.validate(locals.NIL), locals.stringify({ a: 1 }), locals.tuple.safeParse(["a", 1]).success, locals.tuple.safeParse([1, "a"]).success);
         return JSON.stringify(results);
@@ -179,7 +180,7 @@ test("a battery of package values, in module state and in locals, equal and work
     const output = JSON.parse(runDeleteAndResume(project, checkpoint, elsewhere)) as unknown[];
     const each = ["0.3", true, false, false, [1, 2, 3, 4], true, ["b", "a"], 1, [[1, 2], [3]], 3, [1, 2], "1970-01-02T00:00:00.000Z", "1970-01-02", 7200000,
       { a: 1 }, "function", true, false, "a/b", "c/d", "y.ts", "2d711642", true, "http://h", 0, "1", "z", "string", "1", true, "é", true, "a", false];
-    expect(output).toEqual([...each, ...each, 74, [], "a-b", "18446744073709551616", true, "aB", "function", 2, true, "a: 1\n", true, false]);
+    expect(output).toEqual([...each, ...each, 148, [], "a-b", "18446744073709551616", true, "aB", "function", 2, true, "a: 1\n", true, false]);
   } finally {
     rmSync(project, { recursive: true, force: true });
     rmSync(elsewhere, { recursive: true, force: true });
