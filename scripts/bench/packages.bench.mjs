@@ -1,9 +1,8 @@
 // The reverse export index of npm packages (packages/pickle/src/package-index.ts), in a program
 // that loaded 50 packages (25 ES modules, 25 CommonJS, 40 exports each): each run is a fresh
 // process that imports the program, then
-// - writes one package function with `dumps`, after a `node:` function (so the reference table
-//   and the builtin index are built): the first write builds the package index (target <= 20 ms
-//   more than a write once it is built);
+// - builds the package index (target <= 20 ms), after writing a `node:` function (so the
+//   reference table and the builtin index exist), then writes one package function twice;
 // - writes a 10k-node plain tree: against the same write in a process that loaded no package
 //   (the index is never built for a program that holds no package value: checked).
 import { execFileSync } from "node:child_process";
@@ -51,7 +50,7 @@ function makeProject(withPackages) {
 function measure(dir, withPackages) {
   const script = `
     const { dumps } = await import(${JSON.stringify(pickle)});
-    const { hasPackageIndex } = await import(${JSON.stringify(packageIndex)});
+    const { hasPackageIndex, loadedPackage } = await import(${JSON.stringify(packageIndex)});
     const { pick } = await import(${JSON.stringify(pathToFileURL(join(dir, "main.mjs")).href)});
     const tree = (d) => (d === 0 ? { leaf: 1 } : { a: tree(d - 1), b: tree(d - 1), n: d });
     const plain = tree(12);
@@ -63,8 +62,11 @@ function measure(dir, withPackages) {
     dumps(plain);
     const plainMs = performance.now() - t;
     const built = hasPackageIndex();
-    let first = 0, later = 0;
+    let first = 0, later = 0, indexMs = 0;
     if (${withPackages}) {
+      t = performance.now();
+      loadedPackage("not-a-package"); // builds the index, nothing else
+      indexMs = performance.now() - t;
       t = performance.now();
       dumps({ f: pick() });
       first = performance.now() - t;
@@ -72,7 +74,7 @@ function measure(dir, withPackages) {
       dumps({ f: pick() });
       later = performance.now() - t;
     }
-    console.log(JSON.stringify([first, later, plainMs, built]));`;
+    console.log(JSON.stringify([first, later, plainMs, built, indexMs]));`;
   return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" }));
 }
 
@@ -80,10 +82,11 @@ export default async function run() {
   const withPackages = await makeProject(true);
   const without = await makeProject(false);
   try {
-    const firsts = [], laters = [], plainWith = [], plainWithout = [];
+    const firsts = [], laters = [], plainWith = [], plainWithout = [], indexes = [];
     let builtForPlain = false;
     for (let i = 0; i < RUNS; i++) {
-      const [first, later, plain, built] = measure(withPackages, true);
+      const [first, later, plain, built, indexMs] = measure(withPackages, true);
+      indexes.push(indexMs);
       firsts.push(first);
       laters.push(later);
       plainWith.push(plain);
@@ -92,17 +95,18 @@ export default async function run() {
     }
     if (builtForPlain) throw new Error("the package index was built for a program that wrote no package value");
     const first = median(firsts), later = median(laters), pw = median(plainWith), pwo = median(plainWithout);
-    const worst = Math.max(...firsts.map((f, i) => f - laters[i]));
+    const index = median(indexes), worst = Math.max(...indexes);
     return {
       suite: "packages",
-      headline: `first package value with 50 packages loaded: ${(first - later).toFixed(1)} ms for the index (worst ${worst.toFixed(1)} ms; target <= 20 ms)`,
+      headline: `building the index of 50 loaded packages: ${index.toFixed(1)} ms (worst ${worst.toFixed(1)} ms; target <= 20 ms)`,
       rows: [
-        { name: `first write of a package function, ${PACKAGES} packages loaded (builds the index)`, ours: first, baseline: "a later write", base: later, ratio: first / later },
+        { name: `building the index of ${PACKAGES} loaded packages`, ours: index, baseline: "a write once it is built", base: later, ratio: index / later },
+        { name: `first write of a package function after the index is built`, ours: first, baseline: "a later write", base: later, ratio: first / later },
         { name: "8k-node plain tree, 50 packages loaded (no index built)", ours: pw, baseline: "no package loaded", base: pwo, ratio: pw / pwo },
       ],
       notes: [
         `median of ${RUNS} fresh processes; each imports a compiled module that imports all ${PACKAGES} packages (${EXPORTS} functions and a class each; half ES modules, half CommonJS)`,
-        "the first write's excess over a later one is the index's cost",
+        "the index is built by asking it for a package (what the encoder's first package value does); a node: function is written first, so the reference table and the builtin index exist already",
       ],
     };
   } finally {

@@ -30,6 +30,8 @@ const packages = new Map<string, LoadedPackage>();
 let seenImports = 0;
 let seenCache = -1;
 let req: NodeJS.Require | undefined;
+/** An installed package's folder and name → its main entry (null: none). */
+const mainEntries = new Map<string, string | null>();
 /** Specifiers named by the encodes in progress (innermost last). */
 const collectors: Set<string>[] = [];
 
@@ -115,17 +117,22 @@ function indexRequireCache(): void {
   if (files.length === seenCache) return;
   seenCache = files.length;
   const marker = `${sep}node_modules${sep}`;
+  let folders: string[] | undefined;
   for (const file of files) {
     const at = file.lastIndexOf(marker);
     if (at < 0) continue;
     const parts = file.slice(at + marker.length).split(sep);
     const name = parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
     if (packages.has(name)) continue;
-    // Only a package's main entry; indexed only when the program can require it from its folder.
-    if (resolvePackageFile(name, file.slice(0, at), true) !== file) continue;
+    // Only a package's main entry (resolved once per installed copy).
+    const key = `${file.slice(0, at)}\0${name}`;
+    let main = mainEntries.get(key);
+    if (main === undefined) mainEntries.set(key, (main = resolvePackageFile(name, file.slice(0, at), true) ?? null));
+    if (main !== file) continue;
     const exports = cache[file]?.exports as unknown;
     if ((typeof exports === "object" && exports !== null) || typeof exports === "function") {
-      const folder = programFolders().find((f) => resolvePackageFile(name, f, true) === file);
+      // Where the program requires it from: a resume resolves it from there.
+      const folder = (folders ??= programFolders()).find((f) => resolvePackageFile(name, f, true) === file);
       index({ specifier: name, exports, folder, commonjs: true, file });
     }
   }
