@@ -1,13 +1,13 @@
 // @spickle/pickle: object-graph encoder/decoder, by-reference table, reducers, handlers and the
 // snapshot file format. See README.md.
 import "./compiled/index.js";
-import { encodeBody, moduleTableHeader } from "./body.js";
+import { bodyHeader, encodeBody } from "./body.js";
 import { decodeGraph, type DecodeOptions } from "./decoder.js";
 import type { EncodeOptions } from "./encoder.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotKeyOptions } from "./snapshot.js";
 
 export { encodeGraph, Encoder, type EncodeOptions } from "./encoder.js";
-export { encodeBody, moduleTableHeader, type EncodedBody } from "./body.js";
+export { encodeBody, bodyHeader, type EncodedBody } from "./body.js";
 export type { Progress } from "./progress.js";
 export { decodeGraph, Decoder, type DecodeOptions } from "./decoder.js";
 export { SerializeError, SnapshotError } from "./errors.js";
@@ -19,6 +19,7 @@ export {
   type SnapshotKeyOptions, type SnapshotParts, type VerifiedSnapshot,
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
+export { preparePackages, type PackageRow } from "./package-snapshot.js";
 export {
   FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
   type FrameLayout, type FramePrefix,
@@ -50,8 +51,8 @@ export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions {}
 /** Serializes a value graph into snapshot bytes: encodeBody, then encodeSnapshot with a header
  * holding the module table and `options.header`. */
 export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
-  const { body, modules } = encodeBody(value, options);
-  return encodeSnapshot({ header: { ...moduleTableHeader(modules), ...options.header }, body }, options);
+  const encoded = encodeBody(value, options);
+  return encodeSnapshot({ header: { ...bodyHeader(encoded), ...options.header }, body: encoded.body }, options);
 }
 
 /** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */

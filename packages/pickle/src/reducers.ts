@@ -5,6 +5,7 @@
 import { closureOf, methodOf } from "@spickle/runtime";
 import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
 import * as P from "./platform-restore.js";
+import { restoreDefinedBy, restoreImmutable } from "./package-restore.js";
 
 /** How instances of one class are written and re-created. */
 export interface Reducer<T = unknown, S = unknown> {
@@ -43,8 +44,11 @@ export const BUILTIN_RESTORERS: ReadonlyMap<string, Restore> = new Map<string, R
   ["spickle.Intl", P.restoreIntl],
   ["spickle.fs.Stats", P.restoreStats],
   ["spickle.fs.Dirent", P.restoreDirent],
+  // Package instances (kinds/packages.ts).
+  ["spickle.definedBy", restoreDefinedBy],
+  ["spickle.immutable", restoreImmutable],
 ]);
-const BUILTIN_BY_FUNCTION = new Set<unknown>(BUILTIN_RESTORERS.values());
+
 
 /** Reducers keyed by the prototype their instances have (matched exactly, not by instanceof:
  * a subclass has its own state layout and needs its own reducer), and by name for loading. */
@@ -85,6 +89,11 @@ export class ReducerRegistry {
 
   get(proto: object | null): NamedReducer | undefined {
     return proto === null ? undefined : this.byProto.get(proto);
+  }
+
+  /** The registrations, by prototype. */
+  entries(): IterableIterator<[object, NamedReducer]> {
+    return this.byProto.entries();
   }
 
   /** The restore function registered under `name`, if any. */
@@ -137,7 +146,7 @@ export function findRestorer(named: unknown, perCall: ReducerRegistry | undefine
     if (registered !== undefined || !allowCode || typeof carried !== "function") return registered;
     return isCompiledFunction(carried) ? (carried as (state: unknown) => unknown) : undefined;
   }
-  if (typeof named === "function" && (BUILTIN_BY_FUNCTION.has(named) || perCall?.hasRestore(named) === true || defaultReducers.hasRestore(named))) {
+  if (typeof named === "function" && ([...BUILTIN_RESTORERS.values()].includes(named as Restore) || perCall?.hasRestore(named) === true || defaultReducers.hasRestore(named))) {
     return named as (state: unknown) => unknown;
   }
   return undefined;

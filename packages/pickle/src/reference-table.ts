@@ -13,6 +13,7 @@ import * as util from "node:util";
 import { cut, SnapshotError } from "./errors.js";
 import { restoreFileHandle, restoreReadStream, restoreWriteStream } from "./host-restore.js";
 import { deniedValue, isDeniedModule, isProcessMember } from "./reference-policy.js";
+import { loadedPackage } from "./package-index.js";
 import { appendSegment, comparePaths, parsePath, PROTO, WELL_KNOWN_NAME, type Segment } from "./reference-paths.js";
 
 const GLOBAL_GETTERS = new Set(["process", "Buffer", "TextEncoder", "TextDecoder", "AbortController", "AbortSignal",
@@ -166,6 +167,12 @@ export class ReferenceTable {
     if (registered !== undefined) return registered;
     if (untrusted) throw new SnapshotError(`reference ${quote(path)} names a module that is not registered (an untrusted snapshot, allowCode: false, loads no module)`);
     if (!SPECIFIER.test(specifier)) throw new SnapshotError(`reference ${quote(path)} names a module that is not registered`);
+    // A package the program loaded here: its own instance (preparePackages provides the others).
+    const program = this.options.require === undefined ? loadedPackage(specifier) : undefined;
+    if (program !== undefined) {
+      this.loaded.set(specifier, program.exports);
+      return program.exports;
+    }
     let exports: unknown;
     try {
       this.req ??= this.options.require ?? createRequire(import.meta.url);
@@ -175,6 +182,15 @@ export class ReferenceTable {
     }
     if ((typeof exports === "object" && exports !== null) || typeof exports === "function") this.loaded.set(specifier, exports);
     return exports;
+  }
+
+  /** Names `exports` as what `specifier` loads for the paths a snapshot names (a package loaded
+   * before the decode; preparePackages does it), without walking it. */
+  provide(specifier: string, exports: object): this {
+    if (specifier.length === 0 || specifier.includes("#")) throw new TypeError(`invalid module specifier: ${specifier}`);
+    this.loaded.set(specifier, exports);
+    this.resolved.clear();
+    return this;
   }
 
   private walkGlobals(): void {

@@ -385,13 +385,27 @@ const byUrl = new Map<string, ModuleRecord>();
 const byId = new Map<string, ModuleRecord[]>();
 const moduleOfSites = new WeakMap<SiteRegistry, ModuleRecord>();
 
+/** The packages compiled modules import: for each module, its URL and `{ get "<specifier>"() }`
+ * for each package (the getter throws while that package is still being evaluated). */
+export interface PackageImports {
+  from: string | undefined;
+  namespaces: Record<string, unknown>;
+}
+const packageImports: PackageImports[] = [];
+
+/** The packages imported by the compiled modules loaded so far, in load order. */
+export function loadedPackageImports(): readonly PackageImports[] {
+  return packageImports;
+}
+
 /** Called at the top of every compiled module. */
 export function registerModule(
   info: ModuleInfo,
   accessors: Record<string, unknown>,
   sites: SiteRegistry | null,
   meta?: { url?: string },
-  namespaces?: Record<string, unknown>,
+  namespaces?: Record<string, unknown> | null,
+  packages?: Record<string, unknown>,
 ): ModuleRecord {
   const full: ModuleInfo = meta?.url !== undefined ? { ...info, url: meta.url } : info;
   const canSet = (name: string) => Object.getOwnPropertyDescriptor(accessors, name)?.set !== undefined;
@@ -409,6 +423,7 @@ export function registerModule(
   const resolve = (meta as { resolve?: unknown } | undefined)?.resolve;
   if (typeof resolve === "function") record.resolveUrl = (specifier) => String(resolve.call(meta, specifier));
   if (full.url !== undefined) byUrl.set(full.url, record);
+  if (packages !== undefined) packageImports.push({ from: full.url, namespaces: packages });
   const same = byId.get(full.id);
   if (same === undefined) byId.set(full.id, [record]);
   else same.push(record);

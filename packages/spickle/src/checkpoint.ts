@@ -8,7 +8,7 @@
 
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
 import {
-  decodeGraph, decodeSnapshot, defaultReferenceTable, encodeSnapshot, keyOf, readSnapshotFile, SnapshotError, writeSnapshotFile,
+  decodeGraph, decodeSnapshot, defaultReferenceTable, encodeSnapshot, keyOf, preparePackages, readSnapshotFile, SnapshotError, writeSnapshotFile,
   type ModuleMode, type Progress, type SerializableModules, type SnapshotParts, type VerifiedSnapshot,
 } from "@spickle/pickle";
 import { drainedCheckpointBytes, writeCheckpoint, DEFAULT_IO_TIMEOUT } from "./checkpoint-write.js";
@@ -156,6 +156,12 @@ export function resumeCheckpoint(snapshot: Uint8Array | string, ...args: string[
  * file, its bytes, or its parts as readSnapshotFile returns them (verified already). */
 export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8Array | string | SnapshotParts, ...args: string[]): Promise<unknown> {
   const parts = typeof snapshot === "string" ? readSnapshotFile(snapshot, options) : snapshot instanceof Uint8Array ? decodeSnapshot(snapshot, options) : snapshot;
+  // Packages the snapshot names by reference are imported first (from the program's folder, else here).
+  if (parts.header.packages !== undefined) return preparePackages(parts.header).then(() => resumeParts(options, parts, args));
+  return resumeParts(options, parts, args);
+}
+
+function resumeParts(options: CheckpointOptions, parts: SnapshotParts, args: string[]): Promise<unknown> {
   const scheduler = restoreScheduler(parts, options);
   const done = scheduler.resume({
     ...options.scheduler,

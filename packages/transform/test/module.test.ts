@@ -169,16 +169,21 @@ describe("what the ESM form gives the runtime for a resume that loads it", () =>
   });
 
   test("namespaces of JSON modules and of packages re-exported with export * are handed over, imported last", () => {
-    expect(register).toMatch(/}, _sites, import\.meta, {\n  get "\.\/data\.json"\(\) {\n    return (_ns\d*);\n  },\n  get "other-pkg"\(\) {\n    return (_ns\d*);\n  }\n}\);/);
+    expect(register).toMatch(/}, _sites, import\.meta, {\n  get "\.\/data\.json"\(\) {\n    return (_ns\d*);\n  },\n  get "other-pkg"\(\) {\n    return (_ns\d*);\n  }\n}, {/);
     const lines = code.trimEnd().split("\n");
     // appended after everything else: each specifier is imported earlier, so evaluation order is the same
-    expect(lines.slice(-2)).toEqual([
+    expect(lines.slice(-3)).toEqual([
+      expect.stringMatching(/^import \* as _ns\d* from "cjs-pkg";$/),
       expect.stringMatching(/^import \* as _ns\d* from "\.\/data\.json" with \{\s*type: "json"\s*\};$/),
       expect.stringMatching(/^import \* as _ns\d* from "other-pkg";$/),
     ]);
-    // a default or side-effect import of a package needs nothing
-    expect(register).not.toContain('"cjs-pkg"()');
+    // a side-effect import of a file needs nothing
     expect(register).not.toContain('"./side.js"()');
+  });
+
+  test("every package imported is handed over too, for the pickler's index of package values", () => {
+    // the last argument: packages only (not the JSON module), however they are imported
+    expect(register).toMatch(/\n}, {\n  get "cjs-pkg"\(\) {\n    return _ns\d*;\n  },\n  get "other-pkg"\(\) {\n    return _ns\d*;\n  }\n}\);/);
   });
 });
 

@@ -71,7 +71,7 @@ export function describeBuiltin(v: object, proto: object | null, ctx: EncodeCont
   }
   if (t.isGeneratorObject(v)) ctx.fail(name, "a native generator's state is not observable (compile its module with spickle)");
   if (t.isMapIterator(v) || t.isSetIterator(v)) ctx.fail(name, NATIVE_ITERATOR);
-  if (t.isModuleNamespaceObject(v)) ctx.fail("module namespace", "module is not in the reference table (use table.addModule)");
+  if (t.isModuleNamespaceObject(v)) ctx.fail("module namespace", "it is the namespace of a module that is neither compiled by spickle nor a builtin or package the program loaded");
   if (t.isExternal(v)) ctx.fail("host object", "host objects have no JavaScript-visible state");
   const platform = describePlatform(v, proto, ctx, name);
   if (platform !== undefined) return platform;

@@ -15,11 +15,16 @@ import { ReferenceTable } from "../reference-table.js";
 import * as T from "../tags.js";
 import { description, type Description } from "./description.js";
 import { applyProps, describeProps, ordinaryProps } from "./props.js";
+import { packageInstance } from "./packages.js";
+import { Carried, CARRIED_REDUCER } from "../registrations.js";
 
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 
 export function describeObject(obj: object, proto: object | null, ctx: EncodeContext, handlers: readonly ObjectHandler[]): Description {
-  if (proto !== null && proto !== Object.prototype) checkClass(proto, ctx, handlers);
+  if (proto !== null && proto !== Object.prototype) {
+    const reducer = checkClass(proto, ctx, handlers, obj);
+    if (reducer !== undefined) return describeReduced(obj, reducer, ctx, false);
+  }
   // Runtime objects may keep live state in transient caches; SYNC brings the plain fields up
   // to date before they are read (see @spickle/runtime data.ts).
   const sync = (obj as { [SYNC]?: unknown })[SYNC];
@@ -42,7 +47,8 @@ const ordinaryHostPrototypes = new Set<object>([EventEmitter.prototype]);
 
 /** An instance of a class that cannot be written fails here, with the class name, rather than
  * deep inside its prototype's methods. */
-function checkClass(proto: object, ctx: EncodeContext, handlers: readonly ObjectHandler[]): void {
+function checkClass(proto: object, ctx: EncodeContext, handlers: readonly ObjectHandler[], obj: object): NamedReducer | undefined {
+  if (proto === Carried.prototype) return CARRIED_REDUCER;
   const path = ctx.table.pathOf(proto);
   if (path !== undefined && !ordinaryHostPrototypes.has(proto)) {
     // Instances of builtin and Node classes (Socket, URL, EventTarget…) keep their real state in
@@ -51,18 +57,21 @@ function checkClass(proto: object, ctx: EncodeContext, handlers: readonly Object
       const name = typeNameOf(Object.create(proto) as object);
       ctx.fail(name, `instances of the builtin class ${name} keep native or private state that is not observable (register a reducer)`);
     }
-    return;
+    return undefined;
   }
   const c = getOwnPropertyDescriptor(proto, "constructor")?.value as unknown;
-  if (typeof c !== "function" || ctx.table.pathOf(c) !== undefined) return;
+  if (typeof c !== "function" || ctx.table.pathOf(c) !== undefined) return undefined;
   if (handlers.some((h) => h.claims(proto) || h.claims(c))) {
     // A class of compiled code: what it extends must be writable too (a subclass of URL is not).
     const base = Object.getPrototypeOf(proto) as object | null;
-    if (base !== null && base !== Object.prototype) checkClass(base, ctx, handlers);
-    return;
+    if (base !== null && base !== Object.prototype) checkClass(base, ctx, handlers, obj);
+    return undefined;
   }
-  ctx.fail(nameOf(c) ?? "object", "its class is not in the reference table and no handler or reducer claims it " +
-    "(register its module with table.addModule, or a reducer)");
+  // A class exported by a package the program loaded (or one with a built-in reducer).
+  const how = packageInstance(obj, proto, ctx, handlers);
+  if (how !== undefined) return how === "value" ? undefined : how;
+  ctx.fail(nameOf(c) ?? "object", "its class is not exported by any module the program loaded, and no handler or reducer claims it " +
+    "(register a reducer for it with registerReducer)");
 }
 
 export function describeSlowArray(a: unknown[], proto: object | null): Description {
@@ -100,10 +109,10 @@ export function describeHandler(h: ObjectHandler, obj: object, ctx: EncodeContex
 export function describeFunction(f: object, ctx: EncodeContext): never {
   const name = `function ${nameOf(f) || "(anonymous)"}`;
   if (/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f))) {
-    ctx.fail(name, "native function is not in the reference table (register the module that exports it with " +
-      "table.addModule, or keep a function of compiled code that calls it)");
+    ctx.fail(name, "native function is not exported by any builtin or package the program loaded (keep a function of compiled code that calls it)");
   }
-  ctx.fail(name, "functions are written by reference (reference table) or by a function handler, and neither knows this one");
+  ctx.fail(name, "it is neither compiled by spickle nor exported by a builtin or package the program loaded (a function of " +
+    "package code that is not an export, or of a module loaded without spickle's loader)");
 }
 
 export function nameOf(f: unknown): string | undefined {

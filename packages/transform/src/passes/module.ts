@@ -222,7 +222,7 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
     const assign = t.expressionStatement(t.assignmentExpression("=", t.identifier(name), t.identifier(value)));
     return [get, t.objectMethod("set", t.identifier(name), [t.identifier(value)], t.blockStatement([assign]))];
   });
-  const namespaces = nativeNamespaces(program, options.runtimeSpecifier);
+  const { namespaces, packages } = nativeNamespaces(program, options.runtimeSpecifier);
   const rt = (name: string) => t.memberExpression(t.identifier(runtimeName), t.identifier(name));
   let sites: t.Expression = t.nullLiteral();
   let at = 0;
@@ -236,7 +236,8 @@ function buildModule(program: NodePath<t.Program>, options: ModuleOptions): void
     at = registerIndex + 1;
   }
   const args: t.Expression[] = [infoLiteral(info), t.objectExpression(accessors), sites, t.metaProperty(t.identifier("import"), t.identifier("meta"))];
-  if (namespaces !== null) args.push(namespaces);
+  if (namespaces !== null || packages !== null) args.push(namespaces ?? t.nullLiteral());
+  if (packages !== null) args.push(packages);
   const register = t.expressionStatement(t.callExpression(rt("registerModule"), args));
   body.splice(at, 0, register);
   if (!body.some((s) => t.isImportDeclaration(s) && s.specifiers.some((sp) => t.isImportNamespaceSpecifier(sp) && sp.local.name === runtimeName))) {
@@ -260,28 +261,36 @@ function isJson(specifier: string, attributes: t.ImportAttribute[] | null | unde
 
 /** The namespaces a restored instance needs facts about, as `{ get "<specifier>"() { return ns; } }`
  * (null: none): packages and builtins imported as a namespace or re-exported with `export *`
- * (their export names, as Node made them), and JSON modules (their data). A specifier with no
- * namespace import gets one at the end of the module: it is imported already, so the order in
- * which modules evaluate stays the same. */
-function nativeNamespaces(program: NodePath<t.Program>, runtimeSpecifier: string): t.ObjectExpression | null {
+ * (their export names, as Node made them), and JSON modules (their data). `packages`: the same
+ * for every package the module imports, in any form (the pickler finds the package values a
+ * program holds among their exports). A specifier with no namespace import gets one at the end
+ * of the module: it is imported already, so the order in which modules evaluate stays the same. */
+function nativeNamespaces(program: NodePath<t.Program>, runtimeSpecifier: string): { namespaces: t.ObjectExpression | null; packages: t.ObjectExpression | null } {
   const body = program.node.body;
   const locals = new Map<string, string>();
   const wanted = new Map<string, t.ImportAttribute[] | null | undefined>();
+  const facts = new Set<string>();
+  const packages = new Set<string>();
   for (const s of body) {
     if (!t.isImportDeclaration(s) && !t.isExportAllDeclaration(s) && !(t.isExportNamedDeclaration(s) && s.source)) continue;
+    if ((s as { importKind?: string; exportKind?: string }).importKind === "type" || (s as { exportKind?: string }).exportKind === "type") continue;
     const spec = s.source!.value;
     if (spec === runtimeSpecifier) continue;
     const json = isJson(spec, s.attributes);
     const star = t.isExportAllDeclaration(s) || s.specifiers.some((sp) => t.isImportNamespaceSpecifier(sp) || t.isExportNamespaceSpecifier(sp));
-    if (!json && (isPathLike(spec) || !star)) continue;
+    const isPackage = !json && !isPathLike(spec) && !spec.startsWith("node:");
+    if (json || (!isPathLike(spec) && star)) facts.add(spec);
+    if (isPackage) packages.add(spec);
+    if (!facts.has(spec) && !isPackage) continue;
     if (!wanted.has(spec)) wanted.set(spec, s.attributes);
     if (t.isImportDeclaration(s)) {
       const ns = s.specifiers.find((sp) => t.isImportNamespaceSpecifier(sp));
       if (ns !== undefined && !locals.has(spec)) locals.set(spec, ns.local.name);
     }
   }
-  if (wanted.size === 0) return null;
-  const getters: t.ObjectMethod[] = [];
+  if (wanted.size === 0) return { namespaces: null, packages: null };
+  const factGetters: t.ObjectMethod[] = [];
+  const packageGetters: t.ObjectMethod[] = [];
   for (const [spec, attributes] of wanted) {
     let local = locals.get(spec);
     if (local === undefined) {
@@ -290,9 +299,14 @@ function nativeNamespaces(program: NodePath<t.Program>, runtimeSpecifier: string
       if (attributes != null && attributes.length > 0) decl.attributes = attributes.map((a) => t.cloneNode(a));
       body.push(decl);
     }
-    getters.push(t.objectMethod("get", t.stringLiteral(spec), [], t.blockStatement([t.returnStatement(t.identifier(local))])));
+    const getter = () => t.objectMethod("get", t.stringLiteral(spec), [], t.blockStatement([t.returnStatement(t.identifier(local))]));
+    if (facts.has(spec)) factGetters.push(getter());
+    if (packages.has(spec)) packageGetters.push(getter());
   }
-  return t.objectExpression(getters);
+  return {
+    namespaces: factGetters.length === 0 ? null : t.objectExpression(factGetters),
+    packages: packageGetters.length === 0 ? null : t.objectExpression(packageGetters),
+  };
 }
 
 function infoLiteral(info: object): t.Expression {
