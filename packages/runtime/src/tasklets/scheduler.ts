@@ -12,18 +12,15 @@
 // step — one memory load — so it returns to the event loop within MAX_SLICE_MS of wall time even
 // when single steps are long (signal handlers and checkpoint timers run then; a pause they ask
 // for stops the loop at the next switch), and it reports a step longer than `maxSlice`.
-//
-// When the main tasklet ends, every other tasklet still alive is killed (finally blocks run), but
-// daemons (`tasklet.daemon = true`), which are left where they are; once the killed ones have
-// ended, `run()` resolves with main's result (or rejects with its error). Nothing runnable, no
-// timer, no io while a tasklet that must end is alive is a deadlock: the run rejects with
-// DeadlockError.
+// When main ends, the other tasklets alive but daemons are killed (finally blocks run); `run()`
+// settles as main ended once they have ended. Nothing runnable, no timer, no io while a tasklet
+// that must end is alive is a deadlock: the run rejects with DeadlockError.
 
 import { registerDataClass, TRANSIENT } from "../data.js";
 import { FRAME, resumeNext, type Frame } from "../generator.js";
 import { coarseClock, STILL_CLOCK } from "./coarse-clock.js";
 import { Op, PARK } from "./ops.js";
-import { describeWait, haltOthers, nonDaemonsAlive, notifyJoiners } from "./structured.js";
+import { describeWait, haltOthers, leave, nonDaemonsAlive } from "./structured.js";
 import { heapPop, heapPush, heapRemove } from "./timer-heap.js";
 import { active as activeBinding, NEXT, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
 import { DeadlockError, type ErrorReporter, type HostHandler, type LongSliceReporter, type PauseOptions, type ResumeOptions, type SchedulerOptions, type SchedulerState } from "./scheduler-options.js";
@@ -85,7 +82,7 @@ export class Scheduler {
   switches = 0;
   /** Tasklets alive. */
   live = 0;
-  /** The tasklets alive, by id (main halts the rest when it ends). A plain object: data. */
+  /** The tasklets alive, by id (main halts the rest when it ends): a plain object, data. */
   members: Record<number, Tasklet> = {};
   /** Clock reading when paused: on resume, timers move by the time spent paused (in this process
    * or another), so each keeps the remaining time it had. */
@@ -292,9 +289,7 @@ export class Scheduler {
     tasklet.result = status === "done" ? value : undefined;
     tasklet.error = status === "failed" ? error : undefined;
     this.live--;
-    delete this.members[tasklet.id];
-    const joined = tasklet.joiners !== null;
-    notifyJoiners(tasklet);
+    const joined = leave(this.members, tasklet);
     const main = this.main;
     if (tasklet === main) {
       if (!haltOthers(this.members, main) && this.state === "running") this.finishMain(main);

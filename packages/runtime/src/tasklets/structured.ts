@@ -275,12 +275,15 @@ export function select(...cases: SelectCase[]): SelectOp {
 /** What a tasklet returns. */
 export type ResultOf<T> = T extends Tasklet<infer R, any> ? R : never;
 
-/** @internal The scheduler calls this when `tasklet` ends: its joiners learn of it. */
-export function notifyJoiners(tasklet: Tasklet): void {
+/** @internal The scheduler calls this when `tasklet` ends: it leaves the scheduler's members and
+ * its joiners learn of it. Returns whether any tasklet was waiting for it. */
+export function leave(members: Record<number, Tasklet>, tasklet: Tasklet): boolean {
+  delete members[tasklet.id];
   const joiners = tasklet.joiners;
-  if (joiners === null) return;
+  if (joiners === null) return false;
   tasklet.joiners = null;
   for (const waiter of joiners) (waiter.waitingOn as Waiting).ended(tasklet);
+  return true;
 }
 
 /** @internal Main has ended: kills every other tasklet still alive that is not a daemon.
