@@ -3,7 +3,10 @@
 // suites do not share JIT state), prints one aligned table per suite, and merges the results into
 // scripts/bench/results.json and scripts/bench/results.md.
 //
-//   node scripts/bench/run.mjs [--suite name]... [--quick]
+//   node scripts/bench/run.mjs [--suite name]... [--quick] [--node <node binary>]...
+//
+// With --node, each selected suite runs once under each given Node (e.g. the path printed by
+// `npx -y node@22 -p process.execPath`) and is stored as "<suite> (node <major>)".
 //
 // A suite module: `export default async function (options: { quick: boolean }) {
 //   return { suite, rows, notes?, headline?, summary? } }`, a row being
@@ -48,14 +51,15 @@ function validate(result, file) {
 }
 
 function parseArgs(argv) {
-  const options = { suites: [], quick: false };
+  const options = { suites: [], quick: false, nodes: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") options.quick = true;
     else if (arg === "--suite") options.suites.push(argv[++i]);
     else if (arg.startsWith("--suite=")) options.suites.push(arg.slice("--suite=".length));
+    else if (arg === "--node") options.nodes.push(argv[++i]);
     else if (arg === "--help" || arg === "-h") {
-      console.log("usage: node scripts/bench/run.mjs [--suite name]... [--quick]");
+      console.log("usage: node scripts/bench/run.mjs [--suite name]... [--quick] [--node <node binary>]...");
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
@@ -88,10 +92,13 @@ async function main(argv) {
 
   const stored = readStored();
   let failed = 0;
-  for (const name of selected) {
-    console.log(`\n== ${name}`);
+  const runs = options.nodes.length === 0
+    ? selected.map((name) => ({ name, key: name, node: process.execPath }))
+    : selected.flatMap((name) => options.nodes.map((node) => ({ name, key: `${name} (node ${nodeVersion(node).split(".")[0].slice(1)})`, node })));
+  for (const { name, key, node } of runs) {
+    console.log(`\n== ${key}`);
     const started = Date.now();
-    const outcome = await runSuite(`${benchDir}${name}${SUFFIX}`, options.quick);
+    const outcome = await runSuite(`${benchDir}${name}${SUFFIX}`, options.quick, node);
     if (!outcome.ok) {
       failed++;
       console.error(`suite ${name} failed:\n${outcome.error}`);
@@ -102,7 +109,8 @@ async function main(argv) {
     if (result.headline) console.log(`\n  ${result.headline}`);
     for (const note of result.notes ?? []) console.log(`  - ${note}`);
     console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    stored.suites[name] = { ...result, date: new Date().toISOString(), quick: options.quick, machine };
+    const ran = node === process.execPath ? machine : { ...machine, node: nodeVersion(node), v8: nodeVersion(node, "process.versions.v8") };
+    stored.suites[key] = { ...result, date: new Date().toISOString(), quick: options.quick, machine: ran };
   }
   stored.updated = new Date().toISOString();
   fs.writeFileSync(resultsJson, `${JSON.stringify(stored, null, 2)}\n`);
@@ -111,10 +119,15 @@ async function main(argv) {
   if (failed > 0) process.exitCode = 1;
 }
 
-function runSuite(file, quick) {
+function nodeVersion(node, expression = "process.version") {
+  return execFileSync(node, ["-p", expression], { encoding: "utf8" }).trim();
+}
+
+function runSuite(file, quick, node) {
   return new Promise((resolve) => {
     let message = null;
     const child = fork(self, ["--child", file, ...(quick ? ["--quick"] : [])], {
+      execPath: node,
       // Suites may time with process.cpuUsage(): keep the collector's work on the main thread.
       execArgv: ["--expose-gc", "--single-threaded-gc"],
       env: { ...process.env, SPICKLE_BENCH_QUICK: quick ? "1" : "0" },

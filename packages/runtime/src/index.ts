@@ -64,6 +64,7 @@ export { coarseClockTicking } from "./tasklets/coarse-clock.js";
 export { Op, ScheduleOp, SleepOp, IoOp, HostCallOp, schedule, sleep, io, hostCall } from "./tasklets/ops.js";
 export { Channel, ChannelClosedError, SendOp, ReceiveOp, ReceiveAllOp } from "./tasklets/channel.js";
 export { Lock, AcquireOp } from "./tasklets/lock.js";
+export { all, race, select, JoinOp, GroupOp, SelectOp, type Selected, type SelectCase, type ResultOf } from "./tasklets/structured.js";
 export { captureGraph, restoreGraph, type GraphData, type GraphObject, type GraphValue } from "./tasklets/capture.js";
 
 provideModule("@spickle/runtime", runtime);

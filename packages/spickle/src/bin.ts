@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The `spickle` command (see ./cli/main.ts).
-import { main } from "./cli/main.js";
+// The `spickle` command (see ./cli/main.ts). V8's compile cache is turned on before the CLI's
+// modules load (./loader/compile-cache.ts).
+import { enableCompileCache } from "./loader/compile-cache.js";
+
+enableCompileCache();
+const { main } = await import("./cli/main.js");
 
 // `spickle inspect x | head`: when the reader goes away, stop quietly, as git and docker do.
 for (const stream of [process.stdout, process.stderr]) {

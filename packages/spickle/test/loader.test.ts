@@ -96,6 +96,24 @@ describe("spickle/register", () => {
     expect(r.compiled.sort()).toEqual(["lib/greet.ts", "lib/math.ts", "main.ts", "util/index.ts"]);
   });
 
+  it("runs its hooks in-thread where Node has module.registerHooks, off-thread otherwise or when asked", async () => {
+    const nodeModule = await import("node:module");
+    const hasRegisterHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
+    const dir = makeProject("basic", { nodeModules: true });
+    const loaderModule = pathToFileURL(join(packageDir, "dist", "loader", "register-loader.js")).href;
+    writeFileSync(join(dir, "mode.ts"), `import "./main.ts";\nconst { installedLoaderMode } = await import(${JSON.stringify(loaderModule)});\nconsole.error("mode " + installedLoaderMode());\n`);
+    const inThread = run(dir, "mode.ts");
+    expect(inThread.status).toBe(0);
+    expect(JSON.parse(inThread.stdout).answer).toBe(42);
+    expect(inThread.stderr).toContain(`mode ${hasRegisterHooks ? "in-thread" : "off-thread"}`);
+    const offThread = run(dir, "mode.ts", { SPICKLE_LOADER: "off-thread" });
+    expect(offThread.status).toBe(0);
+    expect(JSON.parse(offThread.stdout).answer).toBe(42);
+    expect(offThread.stderr).toContain("mode off-thread");
+    // the off-thread run found what the in-thread run compiled: both use the same cache
+    expect(offThread.compiled).toEqual([]);
+  });
+
   it("lets a script in a folder without package.json or node_modules import spickle and @spickle/runtime", () => {
     const dir = makeProject("tmp-script", { packageJson: false });
     const r = run(dir, "script.ts");

@@ -112,6 +112,7 @@ const scenarios: Scenario[] = [
   { name: "locks", args: () => [], outcome: '@@result "abcd"' },
   { name: "fork", args: () => [], outcome: '@@result "forked three times"' },
   { name: "using", args: () => [], outcome: '@@result "resources closed"' },
+  { name: "structured", args: () => [], outcome: '@@result "structured"' },
 ];
 
 interface Written {

@@ -19,6 +19,12 @@ export class ChannelClosedError extends Error {
   }
 }
 
+/** @internal A tasklet waiting on several channels at once (select() in structured.ts): the
+ * channel that takes it from its queue tells it, with what it received; it returns what it sends. */
+interface MultiWaiter {
+  fire(channel: Channel, received: IteratorResult<unknown> | undefined): unknown;
+}
+
 export class Channel<T = unknown> {
   /** Waiting senders (positive) or receivers (negative), as in Stackless. Read-only. */
   balance = 0;
@@ -54,7 +60,9 @@ export class Channel<T = unknown> {
     while (this.balance < 0) {
       const receiver = this.queue.shift()!;
       this.balance++;
-      if (receiver.waiting === "receive") {
+      if (receiver.waitingOn !== this) {
+        (receiver.waitingOn as MultiWaiter).fire(this, { value: undefined, done: true });
+      } else if (receiver.waiting === "receive") {
         receiver.scheduler.makeRunnable(receiver, THROW, new ChannelClosedError("receive on a closed channel"));
       } else receiver.scheduler.makeRunnable(receiver, NEXT, { value: undefined, done: true });
     }
@@ -71,7 +79,8 @@ export class Channel<T = unknown> {
     if (this.balance < 0) {
       const receiver = this.queue.shift()!;
       this.balance++;
-      receiver.scheduler.makeRunnable(receiver, NEXT, receiver.waiting === "receive" ? value : { value, done: false });
+      if (receiver.waitingOn !== this) (receiver.waitingOn as MultiWaiter).fire(this, { value, done: false });
+      else receiver.scheduler.makeRunnable(receiver, NEXT, receiver.waiting === "receive" ? value : { value, done: false });
       return undefined;
     }
     tasklet.waitValue = value;
@@ -85,9 +94,13 @@ export class Channel<T = unknown> {
     if (this.balance > 0) {
       const sender = this.queue.shift()!;
       this.balance--;
-      const value = sender.waitValue;
-      sender.waitValue = undefined;
-      sender.scheduler.makeRunnable(sender, NEXT, undefined);
+      let value: unknown;
+      if (sender.waitingOn !== this) value = (sender.waitingOn as MultiWaiter).fire(this, undefined);
+      else {
+        value = sender.waitValue;
+        sender.waitValue = undefined;
+        sender.scheduler.makeRunnable(sender, NEXT, undefined);
+      }
       return mode === "receive" ? value : { value, done: false };
     }
     if (this.closed) {
@@ -97,6 +110,22 @@ export class Channel<T = unknown> {
     this.park(tasklet, mode);
     this.balance--;
     return PARK;
+  }
+
+  /** @internal A send would not wait (a receiver waits, or the channel is closed: it throws). */
+  readyToSend(): boolean {
+    return this.closed || this.balance < 0;
+  }
+
+  /** @internal A receive would not wait (a sender waits, or the channel is closed). */
+  readyToReceive(): boolean {
+    return this.closed || this.balance > 0;
+  }
+
+  /** @internal Queues a tasklet that waits here among other things (select()): it parks itself. */
+  enqueue(tasklet: Tasklet, sending: boolean): void {
+    this.queue.push(tasklet);
+    this.balance += sending ? 1 : -1;
   }
 
   private park(tasklet: Tasklet, mode: string): void {

@@ -12,16 +12,15 @@
 // step — one memory load — so it returns to the event loop within MAX_SLICE_MS of wall time even
 // when single steps are long (signal handlers and checkpoint timers run then; a pause they ask
 // for stops the loop at the next switch), and it reports a step longer than `maxSlice`.
-//
-// The run ends when the main tasklet ends; `run()` then resolves with its result (or rejects
-// with its error). Tasklets still alive are left where they are — not run further, not killed
-// (their finally blocks do not run); `live` counts them. Nothing runnable, no timer, no io while
-// main is alive is a deadlock: the run rejects with DeadlockError.
+// When main ends, the other tasklets alive but daemons are killed (finally blocks run); `run()`
+// settles as main ended once they have ended. Nothing runnable, no timer, no io while a tasklet
+// that must end is alive is a deadlock: the run rejects with DeadlockError.
 
 import { registerDataClass, TRANSIENT } from "../data.js";
 import { FRAME, resumeNext, type Frame } from "../generator.js";
 import { coarseClock, STILL_CLOCK } from "./coarse-clock.js";
 import { Op, PARK } from "./ops.js";
+import { describeWait, haltOthers, leave, nonDaemonsAlive } from "./structured.js";
 import { heapPop, heapPush, heapRemove } from "./timer-heap.js";
 import { active as activeBinding, NEXT, THROW, Tasklet, TaskletExit, TaskletQueue, type ResumeKind, type TimerEntry } from "./tasklet.js";
 import { DeadlockError, type ErrorReporter, type HostHandler, type LongSliceReporter, type PauseOptions, type ResumeOptions, type SchedulerOptions, type SchedulerState } from "./scheduler-options.js";
@@ -83,6 +82,8 @@ export class Scheduler {
   switches = 0;
   /** Tasklets alive. */
   live = 0;
+  /** The tasklets alive, by id (main halts the rest when it ends): a plain object, data. */
+  members: Record<number, Tasklet> = {};
   /** Clock reading when paused: on resume, timers move by the time spent paused (in this process
    * or another), so each keeps the remaining time it had. */
   pausedAt: number | null = null;
@@ -288,15 +289,25 @@ export class Scheduler {
     tasklet.result = status === "done" ? value : undefined;
     tasklet.error = status === "failed" ? error : undefined;
     this.live--;
-    if (tasklet === this.main) {
-      if (status === "done") this.finish("done", value, undefined);
-      else if (status === "failed") this.finish("failed", undefined, error);
-      else this.finish("failed", undefined, new TaskletExit("spickle: the main tasklet was killed"));
-    } else if (status === "failed") {
+    const joined = leave(this.members, tasklet);
+    const main = this.main;
+    if (tasklet === main) {
+      if (!haltOthers(this.members, main) && this.state === "running") this.finishMain(main);
+      return;
+    }
+    if (status === "failed" && !joined) {
       const report = this.transient().onError;
       if (report !== undefined) report(tasklet, error);
       else console.error(`spickle: ${tasklet} failed:`, error);
     }
+    if (main !== null && main.gen === null && this.state === "running" && !nonDaemonsAlive(this.members)) this.finishMain(main);
+  }
+
+  /** Main and every tasklet it had to halt have ended: the run settles as main ended. */
+  private finishMain(main: Tasklet): void {
+    if (main.status === "done") this.finish("done", main.result, undefined);
+    else if (main.status === "failed") this.finish("failed", undefined, main.error);
+    else this.finish("failed", undefined, new TaskletExit("spickle: the main tasklet was killed"));
   }
 
   private finish(state: "done" | "failed", result: unknown, error: unknown): void {
@@ -359,6 +370,7 @@ export class Scheduler {
   /** @internal */
   insert(tasklet: Tasklet): void {
     this.live++;
+    this.members[tasklet.id] = tasklet;
     this.runQueue.push(tasklet);
     if (active.tasklet === null) this.wake();
   }
@@ -584,16 +596,3 @@ export class Scheduler {
 }
 
 registerDataClass(Scheduler, "Scheduler", { shared: true });
-
-function describeWait(tasklet: Tasklet): string {
-  switch (tasklet.waiting) {
-    case "send":
-      return "blocked sending on a channel";
-    case "receive":
-    case "next":
-      return "blocked receiving on a channel";
-    case "acquire":
-      return "waiting for a lock";
-  }
-  return tasklet.status;
-}

@@ -75,6 +75,10 @@ export class Tasklet<R = unknown, A extends unknown[] = unknown[]> {
   declare timer: TimerEntry | null;
   /** Set by kill(): ending then counts as killed. */
   declare killed: boolean;
+  /** A daemon is left where it is when the main tasklet ends; other tasklets are killed then. */
+  declare daemon: boolean;
+  /** Tasklets waiting for this one to end (join, all, race, select), or null. */
+  declare joiners: Tasklet[] | null;
   /** The promise it waits on while parked on io. */
   declare [TRANSIENT]?: PromiseLike<unknown>;
 
@@ -101,6 +105,8 @@ export class Tasklet<R = unknown, A extends unknown[] = unknown[]> {
     this.waitValue = undefined;
     this.timer = null;
     this.killed = false;
+    this.daemon = false;
+    this.joiners = null;
     const gen = fn(...args);
     if (gen === null || typeof gen !== "object" || typeof gen.next !== "function") {
       throw new TypeError(`spickle: tasklet function ${this.name} did not return an iterator (is it a generator function?)`);

@@ -42,20 +42,26 @@ describe("scheduling", () => {
     expect(b).toEqual(["0ms", "60ms", "120ms", "180ms", "main"]);
   });
 
-  test("the run ends with main; other tasklets are left where they are", async () => {
+  test("the run ends with main; other tasklets are halted, daemons left where they are", async () => {
     const scheduler = new Scheduler();
     let other: TaskletType | undefined;
+    let daemon: TaskletType | undefined;
     const result = await scheduler.run(function* main() {
       other = new Tasklet(function* forever() {
         for (;;) yield* schedule();
       });
+      daemon = new Tasklet(function* forever() {
+        for (;;) yield* schedule();
+      });
+      daemon.daemon = true;
       yield* schedule();
       return "main done";
     } as never);
     expect(result).toBe("main done");
     expect(scheduler.state).toBe("done");
-    expect(other!.alive).toBe(true);
-    expect(other!.status).toBe("runnable");
+    expect(other!.status).toBe("killed");
+    expect(daemon!.alive).toBe(true);
+    expect(daemon!.status).toBe("runnable");
     expect(scheduler.live).toBe(1);
   });
 

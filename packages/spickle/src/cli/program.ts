@@ -66,6 +66,10 @@ Environment:
   SPICKLE_CACHE_DIR     where compiled modules are cached (default: <project>/node_modules/.cache/spickle,
                         else $XDG_CACHE_HOME/spickle, else ~/.cache/spickle)
   XDG_CACHE_HOME        see SPICKLE_CACHE_DIR
+  NODE_COMPILE_CACHE    where V8's compile cache of loaded modules goes on Node >= 22.1 (default:
+                        Node's folder in the system's temporary directory)
+  SPICKLE_LOADER        off-thread: run the loader's hooks on Node's hooks thread even where
+                        module.registerHooks (Node >= 22.15) lets them run in-thread
   SPICKLE_DEBUG_LOADER  1: the loader says on stderr what it compiles, caches and resolves
   SPICKLE_NATS          the NATS server of the queue commands (default nats://127.0.0.1:4222)
 `;
