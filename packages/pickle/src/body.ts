@@ -5,6 +5,9 @@
 import type { Tasklet } from "@spickle/runtime";
 import type { ModuleTableEntry } from "./compiled/module-state.js";
 import { Encoder, type EncodeOptions } from "./encoder.js";
+import { collectPackages } from "./package-index.js";
+import { packageRows, type PackageRow } from "./package-snapshot.js";
+import { withRegistrations } from "./registrations.js";
 import { BODY_HEADER_ROOM, Writer } from "./writer.js";
 
 export interface EncodedBody {
@@ -15,26 +18,35 @@ export interface EncodedBody {
   modules: ModuleTableEntry[];
   /** The tasklets in the graph, in the order met. */
   tasklets: Tasklet[];
+  /** The npm packages the graph names by reference, loaded before a decode (preparePackages). */
+  packages: PackageRow[];
 }
 
 /** Encodes the graph under `root` (options: the encoder's, modules by value included). */
 export function encodeBody(root: unknown, options: EncodeOptions = {}): EncodedBody {
   const encoder = new Encoder(options);
   const out = new Writer();
+  const packages = new Set<string>();
   let body: Uint8Array;
   try {
     out.begin(BODY_HEADER_ROOM);
-    encoder.write(root, out);
+    // A checkpoint carries the program's registrations (see registrations.ts).
+    const graph = options.carryRestorers === true ? withRegistrations(root) : root;
+    collectPackages(packages, () => encoder.write(graph, out));
     body = out.takeBody(BODY_HEADER_ROOM);
   } finally {
     out.release();
   }
-  return { body, modules: encoder.modules.table(), tasklets: encoder.tasklets };
+  return { body, modules: encoder.modules.table(), tasklets: encoder.tasklets, packages: packageRows(packages) };
 }
 
-/** The header field a body's modules make: `modules`, rows of [id, hash, byValue, url?]
- * (snapshot-contents.ts reads them back); none without modules. */
-export function moduleTableHeader(modules: readonly ModuleTableEntry[]): { modules?: unknown[][] } {
-  if (modules.length === 0) return {};
-  return { modules: modules.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url])) };
+/** The header fields a body makes: `modules`, rows of [id, hash, byValue, url?] (snapshot-contents.ts
+ * reads them back), and `packages`, rows of [specifier, folder] (preparePackages reads them);
+ * each absent when empty. */
+export function bodyHeader(encoded: Pick<EncodedBody, "modules" | "packages">): { modules?: unknown[][]; packages?: PackageRow[] } {
+  const header: { modules?: unknown[][]; packages?: PackageRow[] } = {};
+  const { modules, packages } = encoded;
+  if (modules.length > 0) header.modules = modules.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
+  if (packages.length > 0) header.packages = packages;
+  return header;
 }

@@ -2,7 +2,7 @@
 // taken over by encodeSnapshot (its memory serves the next encode) and cannot go in twice.
 import { describe, expect, it } from "vitest";
 import { Tasklet } from "@spickle/runtime";
-import { decodeSnapshot, dumps, encodeBody, encodeSnapshot, loads, moduleTableHeader } from "@spickle/pickle";
+import { decodeSnapshot, dumps, encodeBody, encodeSnapshot, loads, bodyHeader } from "@spickle/pickle";
 
 function tasklet(name: string): Tasklet {
   return Object.assign(Object.create(Tasklet.prototype) as Tasklet, { name });
@@ -12,10 +12,10 @@ describe("encodeBody", () => {
   it("reports the tasklets the graph holds, in the order met, wherever they are", () => {
     const a = tasklet("a");
     const b = tasklet("b");
-    const { tasklets, modules } = encodeBody({ first: [a], nested: { deeper: { b, again: a } } });
+    const { tasklets, modules, packages } = encodeBody({ first: [a], nested: { deeper: { b, again: a } } });
     expect(tasklets).toEqual([a, b]);
     expect(modules).toEqual([]);
-    expect(moduleTableHeader(modules)).toEqual({});
+    expect(bodyHeader({ modules, packages })).toEqual({});
   });
 
   it("makes the body dumps makes, and encodeSnapshot takes it over once", () => {

@@ -3,7 +3,7 @@
 // steps in order).
 
 import type { Scheduler, Tasklet } from "@spickle/runtime";
-import { moduleTableHeader, type EncodedBody } from "@spickle/pickle";
+import { bodyHeader, type EncodedBody } from "@spickle/pickle";
 import type { CheckpointOptions } from "./checkpoint.js";
 import { summarizeTasklets } from "./tasklet-stacks.js";
 
@@ -27,7 +27,7 @@ export function captureCheckpoint(scheduler: Scheduler, caller?: Tasklet): Captu
  * and the module table. */
 export function checkpointHeader(captured: CapturedCheckpoint, encoded: EncodedBody, options: CheckpointOptions): Record<string, unknown> {
   return {
-    ...moduleTableHeader(encoded.modules),
+    ...bodyHeader(encoded),
     ...options.header,
     kind: "checkpoint",
     tasklets: captured.live,

@@ -16,7 +16,7 @@ import { BOXED_KIND, DATE_KIND, describeBoxed, describeDate, describeRegExp, REG
 
 export { describeFunction, describeHandler, describeReduced, describeSlowArray, typeNameOf } from "./objects.js";
 import { describeFunction, describeHandler, describeReduced, describeSlowArray } from "./objects.js";
-import { builtinPathOf } from "../builtin-index.js";
+import { exportPathOf } from "../export-references.js";
 import { defaultReducers, type ReducerRegistry } from "../reducers.js";
 
 export interface KindDecoder {
@@ -37,12 +37,10 @@ export function describeValue(
   for (const h of handlers) {
     if (h.claims(v)) return describeHandler(h, v, ctx);
   }
-  if (typeof v === "function" || t.isModuleNamespaceObject(v)) {
-    // Unknown identity: an export of a loaded `node:` builtin is written by reference.
-    const builtin = builtinPathOf(v, typeof v !== "function");
-    if (builtin !== undefined) return builtin;
-    if (typeof v === "function") return describeFunction(v, ctx);
-  }
+  // Unknown identity: an export of a loaded builtin or package is written by reference.
+  const exported = exportPathOf(v, ctx);
+  if (exported !== undefined) return exported;
+  if (typeof v === "function") return describeFunction(v, ctx);
   const reducer = reducers?.get(proto) ?? defaultReducers.get(proto);
   if (reducer !== undefined) return describeReduced(v, reducer, ctx, carryRestorers);
   if (Array.isArray(v)) return describeSlowArray(v, proto);
