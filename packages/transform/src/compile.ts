@@ -10,6 +10,7 @@ import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
 import { closuresPlugin } from "./passes/closures/index.js";
 import { recordSourceRanges } from "./passes/closures/source-table.js";
+import { identityPlugin, recordSourceFacts, recordUnits, type SiteTable } from "./passes/identity.js";
 import { liftBodies } from "./passes/lift.js";
 import { modulePlugin } from "./passes/module.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
@@ -43,6 +44,8 @@ export interface SourceMap {
 export interface CompileResult {
   code: string;
   map: SourceMap | null;
+  /** Site id → identity (source hash, kind, line; see passes/identity.ts). */
+  sites: SiteTable;
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -65,6 +68,7 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     parserOpts: { plugins: typescript ? ["typescript"] : [] },
   }) as t.File;
   const ranges = recordSourceRanges(ast);
+  const identity = recordSourceFacts(ast);
 
   const state: PrepareState = {
     bodies: new Map(),
@@ -86,7 +90,7 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
       plugins: [
         closuresPlugin({
           moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
-          sources: { text: source, ranges },
+          sources: { text: source, ranges }, onUnits: (units) => recordUnits(identity, units),
         }),
       ],
     },
@@ -98,6 +102,7 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
         }),
       ],
     },
+    { plugins: [identityPlugin(identity, runtimeName)] },
   ];
   for (const pass of passes) {
     // Scopes are cached per node across traversals; each pass must see the tree as it is now.
@@ -108,5 +113,5 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
   traverse.cache.clear();
   const sourceMaps = options.sourceMaps ?? true;
   const output = generate(ast, { sourceMaps, sourceFileName: filename, comments: true }, source);
-  return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null };
+  return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null, sites: identity.table };
 }
