@@ -35,6 +35,7 @@ export {
 } from "./host-restore.js";
 export { setTortureMode, tortureRequested } from "./torture.js";
 
+export { UpgradeLog, type ModuleUpgrade } from "./compiled/upgrade.js";
 export { adoptModuleInstance, type ModuleMode, type SerializableModules, type ModuleDumpOptions, type ModuleLoadOptions } from "./compiled/modules.js";
 
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
@@ -53,7 +54,9 @@ export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
       // the module's file URL where it has one.
       const met = modules();
       const rows = met.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
-      const header = met.length > 0 ? { modules: rows, ...options.header } : options.header;
+      // Each module's function sites (ids and source hashes): `spickle diff` reads them here.
+      const sites = Object.fromEntries(met.flatMap((m) => (m.sites === undefined ? [] : [[m.id, m.sites]])));
+      const header = met.length > 0 ? { modules: rows, ...(Object.keys(sites).length > 0 ? { sites } : {}), ...options.header } : options.header;
       return encodeSnapshot({ header, body }, options);
     }),
   );

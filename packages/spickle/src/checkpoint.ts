@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
 import {
   decodeSnapshot, defaultReferenceTable, dumps, encodeSnapshot, FLAG_SIGNED, keyOf, loads, SerializeError, writeSnapshotFile,
-  type ModuleMode, type Progress, type SerializableModules,
+  type ModuleMode, type Progress, type SerializableModules, type UpgradeLog,
 } from "@spickle/pickle";
 import { clip } from "./clip.js";
-import { summarizeTasklets, taskletCollector } from "./stacks.js";
+import { summarizeTasklets, suspendedSites, taskletCollector } from "./stacks.js";
 
 export type ForkResult = { resumed: false; snapshot: Uint8Array } | { resumed: true; args: string[] };
 export type CheckpointResult = { resumed: false; path: string } | { resumed: true; args: string[] };
@@ -73,6 +73,10 @@ export interface CheckpointOptions {
   serializableModules?: SerializableModules;
   /** How a resume makes module instances (default "fresh": never this process's own). */
   modules?: ModuleMode;
+  /** With modules "upgrade": what the upgrade did (see @spickle/pickle's UpgradeLog). */
+  upgrade?: UpgradeLog;
+  /** Called after a resume decoded the program, before it continues (the CLI's upgrade hooks). */
+  afterLoad?: () => void;
   /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates too; a job
    * queue's worker sends it to its store). The program continues once it has returned. */
   writeFile?: (path: string, bytes: Uint8Array) => void | Promise<void>;
@@ -160,10 +164,11 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
   const progress = options.progress?.("resume");
   let scheduler: unknown;
   try {
-    scheduler = loads(bytes, { key: options.key, modules: options.modules ?? "fresh", onProgress: progress?.update });
+    scheduler = loads(bytes, { key: options.key, modules: options.modules ?? "fresh", upgrade: options.upgrade, onProgress: progress?.update });
   } finally {
     progress?.done();
   }
+  options.afterLoad?.();
   if (!(scheduler instanceof Scheduler)) throw new Error("spickle: this snapshot does not hold a checkpointed program");
   const done = scheduler.resume({
     ...options.scheduler,
@@ -182,6 +187,7 @@ export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions
   const header: Record<string, unknown> = { ...options.header, kind: "checkpoint", tasklets: scheduler.live, ...(caller ? { caller: caller.name } : {}) };
   // The stacks of the tasklets the encode met: dumps reads the header after the body is written.
   Object.defineProperty(header, "stacks", { enumerable: true, get: () => summarizeTasklets(scheduler, met.tasklets) });
+  Object.defineProperty(header, "suspended", { enumerable: true, get: () => suspendedSites(met.tasklets) });
   const progress = options.progress?.("checkpoint");
   try {
     return dumps(scheduler, {

@@ -20,6 +20,7 @@ async function commanderParse(argv: string[]): Promise<Parsed | "error"> {
     run: async (operand, args, options) => void (parsed = { command: "run", operand, args, options: { ...options } }),
     resume: async (operand, args, options) => void (parsed = { command: "resume", operand, args, options: { ...options } }),
     inspect: async (operand, options) => void (parsed = { command: "inspect", operand, args: [], options: { ...options } }),
+    diff: async (operand, options) => void (parsed = { command: "diff", operand, args: [], options: { ...options } }),
   };
   const program = buildProgram({}, actions);
   program.configureOutput({ writeErr: () => {}, writeOut: () => {} });

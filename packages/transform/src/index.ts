@@ -3,4 +3,4 @@ export { CompileError } from "./errors.js";
 export type { SiteIdentity, SiteTable } from "./passes/identity.js";
 
 /** Changes whenever compiled output may change (part of compile-cache keys). */
-export const COMPILER_VERSION = "0.1.0-c2";
+export const COMPILER_VERSION = "0.1.0-c3";

@@ -14,14 +14,17 @@
 
 import { liveModule, ModuleRecord, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type SiteRegistry } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
+import type { UpgradeLog } from "./upgrade.js";
 import { HandlerList } from "../kinds/description.js";
 import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
 
 /** "live": reuse a loaded instance with the same id and hash as it is; "fresh": rebuild every
  * instance from the snapshot; "adopt": a loaded instance with the same id and hash that can be
  * written takes the snapshot's state (a resume that loaded the program's by-reference modules,
- * which import it), the others are rebuilt. */
-export type ModuleMode = "live" | "fresh" | "adopt";
+ * which import it), the others are rebuilt; "upgrade": as "adopt", and a loaded instance of
+ * another hash (the current source) takes the state too, its functions the place of the old ones
+ * where they fit (see upgrade.ts). */
+export type ModuleMode = "live" | "fresh" | "adopt" | "upgrade";
 
 /** Which compiled modules go by value: every one (default), a list of ids, or a predicate. */
 export type SerializableModules = boolean | readonly string[] | ((id: string) => boolean);
@@ -31,8 +34,10 @@ export interface ModuleDumpOptions {
 }
 
 export interface ModuleLoadOptions {
-  /** "live" (default), "fresh" or "adopt" (see ModuleMode). */
+  /** "live" (default), "fresh", "adopt" or "upgrade" (see ModuleMode). */
   modules?: ModuleMode;
+  /** With modules "upgrade": collects what the upgrade did (required for that mode). */
+  upgrade?: UpgradeLog;
 }
 
 interface DumpState {
@@ -51,6 +56,7 @@ interface DumpState {
 
 interface LoadState {
   mode: ModuleMode;
+  upgrade: UpgradeLog | undefined;
   /** Module instances this load writes binding values into (restored, or adopted). */
   fresh: Set<ModuleRecord>;
   generation: number | undefined;
@@ -76,6 +82,8 @@ export interface ModuleTableEntry {
   /** The module's file URL when it was loaded from a file (a resume checks a by-reference module's
    * source there before loading it). */
   url: string | undefined;
+  /** The module's function sites (id → identity), when its compiler recorded them. */
+  sites: ModuleInfo["sites"];
 }
 
 /** Runs `fn` (one synchronous encode) with these module options; `fn` may ask, after its
@@ -86,7 +94,7 @@ export function withDumpOptions<T>(options: ModuleDumpOptions, fn: (modules: () 
   pendingDump = pending;
   const modules = (): ModuleTableEntry[] => {
     const met = pending.met;
-    return met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue, url: r.info.url }));
+    return met === undefined ? NO_MODULES : [...met].map(([r, byValue]) => ({ id: r.id, hash: r.hash, byValue, url: r.info.url, sites: r.info.sites }));
   };
   try {
     return fn(modules);
@@ -140,12 +148,13 @@ function dumpState(ctx: EncodeContext): DumpState {
 function loadState(ctx: DecodeContext): LoadState {
   let s = loadStates.get(ctx);
   if (s === undefined) {
-    s = { mode: pendingLoad?.modules ?? "live", fresh: new Set(), generation: ctx.generation };
+    s = { mode: pendingLoad?.modules ?? "live", upgrade: pendingLoad?.upgrade, fresh: new Set(), generation: ctx.generation };
     loadStates.set(ctx, s);
   } else if (s.generation !== ctx.generation) {
     // A reused decoder's next graph.
     s.generation = ctx.generation;
     s.mode = pendingLoad?.modules ?? "live";
+    s.upgrade = pendingLoad?.upgrade;
     if (s.fresh.size > 0) s.fresh.clear();
   }
   return s;
@@ -299,16 +308,36 @@ export function adoptModuleInstance(record: ModuleRecord, ctx: DecodeContext): v
   loadState(ctx).fresh.add(record);
 }
 
+/** The upgrade of the load running with `ctx` (modules "upgrade"), or undefined. */
+export function upgradeOf(ctx: DecodeContext): UpgradeLog | undefined {
+  return loadState(ctx).upgrade;
+}
+
 /** Applies binding-write items to the module instances this load made fresh. */
 export function applyItems(items: Item[], ctx: DecodeContext): void {
   const s = loadState(ctx);
   for (const item of items) {
     const r = item[1] as ModuleRecord;
     if (!s.fresh.has(r)) continue;
+    if (item[0] === "b" && s.upgrade !== undefined) upgradeBinding(s.upgrade, r, item[2] as string, item[3]);
     if (item[0] === "b") r.write(item[2] as string, item[3]);
     else if (item[0] === "l") r.links.set(item[2] as string, item[3] as ModuleLink);
     else if (item[0] === "v" && r.restored) r.carried.set(item[2] as string, item[3] as Record<string, unknown>);
   }
+}
+
+/** A binding value of a changed module goes into its loaded instance too, when that one still
+ * has the binding (its function declarations stay its own); otherwise it is reported. */
+function upgradeBinding(log: UpgradeLog, old: ModuleRecord, name: string, value: unknown): void {
+  const upgrade = log.of(old);
+  if (upgrade === undefined) return;
+  const { live } = upgrade;
+  if (live.info.functions.includes(name)) return;
+  if (!Object.hasOwn(live.info.vars, name)) {
+    if (!old.info.functions.includes(name)) upgrade.removedBindings.set(name, value);
+    return;
+  }
+  live.write(name, value);
 }
 
 /** Whether the load running with `ctx` writes the snapshot's state into `record` (a restored
@@ -336,7 +365,19 @@ export const moduleHandler: ObjectHandler<ModuleRecord> = {
     if (s.mode === "live") {
       const live = liveModule(i.id, i.hash);
       if (live !== undefined) return live;
-    } else if (s.mode === "adopt") {
+    } else if (s.mode === "upgrade") {
+      const live = liveModule(i.id);
+      if (live !== undefined && !live.restored && live.hash !== i.hash && s.upgrade !== undefined) {
+        if (!live.writable()) throw new SnapshotError(`module ${i.id} cannot take the checkpoint's state (its current source assigns to a top-level const)`);
+        const old = restoreModule(i);
+        s.fresh.add(old);
+        // Its classes and functions take the snapshot's static state and properties.
+        s.fresh.add(live);
+        s.upgrade.pair(old, live, genuineSites(old), genuineSites(live));
+        return old;
+      }
+    }
+    if (s.mode === "adopt" || s.mode === "upgrade") {
       const live = liveModule(i.id, i.hash);
       if (live !== undefined) {
         // A second, restored instance would split the program's state silently.
