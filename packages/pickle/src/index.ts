@@ -18,7 +18,7 @@ export {
 } from "./snapshot.js";
 export { crc32 } from "./crc32.js";
 export {
-  FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
+  FORMAT_VERSION, OLDEST_FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
   type FrameLayout, type FramePrefix,
 } from "./frame.js";
 export { readFrameFile } from "./frame-file.js";
