@@ -41,6 +41,9 @@ export { adoptModuleInstance, type ModuleMode, type SerializableModules, type Mo
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions, ModuleDumpOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */
   header?: Record<string, unknown>;
+  /** Also write each module's function sites into the header (`sites`: checkpoints, for
+   * `spickle diff`). */
+  functionSites?: boolean;
 }
 
 export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions, ModuleLoadOptions {}
@@ -55,7 +58,7 @@ export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
       const met = modules();
       const rows = met.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
       // Each module's function sites (ids and source hashes): `spickle diff` reads them here.
-      const sites = Object.fromEntries(met.flatMap((m) => (m.sites === undefined ? [] : [[m.id, m.sites]])));
+      const sites = options.functionSites === true ? Object.fromEntries(met.flatMap((m) => (m.sites === undefined ? [] : [[m.id, m.sites]]))) : {};
       const header = met.length > 0 ? { modules: rows, ...(Object.keys(sites).length > 0 ? { sites } : {}), ...options.header } : options.header;
       return encodeSnapshot({ header, body }, options);
     }),

@@ -195,6 +195,7 @@ export function checkpointBytes(scheduler: Scheduler, options: CheckpointOptions
       serializableModules: options.serializableModules,
       // A resumed program's top-level registerReducer calls do not run again.
       carryRestorers: true,
+      functionSites: true,
       handlers: [met.handler],
       header,
       onProgress: progress?.update,

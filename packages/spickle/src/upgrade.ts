@@ -57,7 +57,7 @@ export function finishUpgrade(log: UpgradeLog, created: string | undefined): str
     const counts = `${upgrade.changed.length} changed, ${upgrade.added.length} added, ${upgrade.removed.length} removed`;
     lines.push(`upgraded module ${upgrade.id} (functions: ${counts}${hook === undefined ? "" : "; its upgrade hook ran"})`);
     for (const id of [...upgrade.keptOld].sort()) lines.push(`  ${id.replace(/\$body$/, "")} keeps its checkpoint code in the frames suspended in it, until they return`);
-    for (const id of [...upgrade.keptRemoved].sort()) lines.push(`  ${id} was removed from the source; the checkpoint still holds it, so it keeps its checkpoint code`);
+    for (const id of [...upgrade.keptRemoved].filter((id) => !id.endsWith("$body")).sort()) lines.push(`  ${id} was removed from the source; the checkpoint still holds it, so it keeps its checkpoint code`);
     for (const name of [...upgrade.removedBindings.keys()].sort()) {
       lines.push(`  variable ${name} is no longer declared: its checkpoint value ${hook === undefined ? "is dropped" : "went to the upgrade hook"}`);
     }

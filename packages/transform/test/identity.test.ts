@@ -101,6 +101,13 @@ export default function* main(cp: any) {
     expect(extraYield["app.ts#main$body"]!.h).not.toBe(before["app.ts#main$body"]!.h);
   });
 
+  it("names a generator expression's state machine after its generator (not a compiler-made name)", () => {
+    const source = "export default function* main(cp: any) { const tick = function* (i: number) { yield i; }; yield* tick(1); }";
+    expect(Object.keys(sites(source))).toContain("app.ts#main.tick#1$body");
+    const other = "function* first() { const a = function* () { yield 0; }; yield* a(); }\n" + source;
+    expect(hashes(other)["app.ts#main.tick#1$body"]).toBe(hashes(source)["app.ts#main.tick#1$body"]);
+  });
+
   it("lists a class's instance fields, and records the sites in the module info", () => {
     const source = "export class P { #secret = 1; static count = 0; x = 0; constructor() { this.y = 2; } }";
     expect(sites(source)["app.ts#P"]!.f).toEqual(["#secret", "x", "y"]);

@@ -73,7 +73,7 @@ export const classHandler: ObjectHandler<Function> = {
     const upgrade = module instanceof ModuleRecord ? upgradeOf(ctx)?.of(module) : undefined;
     // A class of a changed module is its new definition when the instances' fields fit it.
     if (upgrade !== undefined && upgrade.liveSites?.factories.has(id as string) === true) {
-      checkClassFits(upgrade, id as string);
+      checkClassFits(upgrade, id as string, scope as Scope | null);
       module = upgrade.live;
     } else if (upgrade !== undefined) upgrade.keptRemoved.add(id as string);
     const registry = module instanceof ModuleRecord ? genuineSites(module) : liveRegistry(module as string);

@@ -127,11 +127,16 @@ export function upgradedFunction(upgrade: ModuleUpgrade, id: string, scope: Scop
   return recreate(id, scope, liveSites);
 }
 
-/** Whether class `id`'s instances fit its new definition; a SnapshotError naming it if not. */
-export function checkClassFits(upgrade: ModuleUpgrade, id: string): void {
+/** Whether class `id`'s instances (and its scope, for a class made in a function) fit its new
+ * definition; a SnapshotError naming it if not. */
+export function checkClassFits(upgrade: ModuleUpgrade, id: string, scope: Scope | null): void {
   const before = siteOf(upgrade.old, id);
   const after = siteOf(upgrade.live, id);
   if (before === undefined || after === undefined || before.h === after.h) return;
+  const missing = missingPath(after, scope);
+  if (missing !== undefined) {
+    throw new SnapshotError(`cannot upgrade class ${id} (${where(upgrade.live, id)}): its new code reads captured variable ${variableOf(missing)}, which the checkpoint's class scope does not have`);
+  }
   const now = new Set(after.f ?? []);
   const gone = (before.f ?? []).filter((f) => !f.startsWith("#") && !now.has(f));
   const privateBefore = (before.f ?? []).filter((f) => f.startsWith("#")).join(",");

@@ -189,7 +189,7 @@ export function formatDiff(diff: CheckpointDiff): string {
     for (const f of m.functions) {
       const where = `${m.id}:${f.line}`;
       let tail = "";
-      if (f.status !== "added") tail = f.suspended > 0 ? `suspended in ${f.suspended} frame${f.suspended === 1 ? "" : "s"}` : "referenced only (closures, classes, module state)";
+      if (f.status !== "added") tail = f.suspended > 0 ? `suspended in ${f.suspended} frame${f.suspended === 1 ? "" : "s"}` : "not on any stack (only referenced: closures, classes, module state)";
       const fields = [...(f.fieldsAdded ?? []).map((x) => `+${x}`), ...(f.fieldsRemoved ?? []).map((x) => `-${x}`)];
       out.push(`  ${f.status.padEnd(8)} ${shortId(f.id)} (${f.kind}, ${where})${tail === "" ? "" : `: ${tail}`}${fields.length === 0 ? "" : `; fields ${fields.join(" ")}`}`);
       for (const line of f.stacks) out.push(`      ${line}`);
