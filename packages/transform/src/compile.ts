@@ -53,13 +53,23 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 export function compile(source: string, options: CompileOptions): CompileResult {
   const { filename } = options;
   try {
-    return compileUnchecked(source, options);
+    return compileUnchecked(source, options, false);
   } catch (error) {
     throw toCompileError(error, source, filename);
   }
 }
 
-function compileUnchecked(source: string, options: CompileOptions): CompileResult {
+/** The function sites of a module (what `compile` returns as `sites`), without its module record
+ * and code generation: `spickle diff` needs only these. */
+export function functionSites(source: string, options: CompileOptions): SiteTable {
+  try {
+    return compileUnchecked(source, options, true).sites;
+  } catch (error) {
+    throw toCompileError(error, source, options.filename);
+  }
+}
+
+function compileUnchecked(source: string, options: CompileOptions, sitesOnly: boolean): CompileResult {
   const { filename } = options;
   const typescript = TYPESCRIPT.test(filename);
   const common = { babelrc: false, configFile: false, filename, sourceType: "module" as const, compact: false };
@@ -94,7 +104,8 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
         }),
       ],
     },
-    {
+    // The module pass makes the record and restore form, which the sites alone do not need.
+    sitesOnly ? {} : {
       plugins: [
         modulePlugin({
           moduleId: options.moduleId, filename, source, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
@@ -105,12 +116,14 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     { plugins: [identityPlugin(identity, runtimeName)] },
   ];
   for (const pass of passes) {
+    if (pass.plugins === undefined && pass.presets === undefined) continue;
     // Scopes are cached per node across traversals; each pass must see the tree as it is now.
     traverse.cache.clear();
     const result = transformFromAstSync(ast, source, { ...common, ...pass, ast: true, code: false, cloneInputAst: false });
     ast = result!.ast!;
   }
   traverse.cache.clear();
+  if (sitesOnly) return { code: "", map: null, sites: identity.table };
   const sourceMaps = options.sourceMaps ?? true;
   const output = generate(ast, { sourceMaps, sourceFileName: filename, comments: true }, source);
   return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null, sites: identity.table };

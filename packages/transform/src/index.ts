@@ -1,4 +1,4 @@
-export { compile, type CompileOptions, type CompileResult, type SourceMap } from "./compile.js";
+export { compile, functionSites, type CompileOptions, type CompileResult, type SourceMap } from "./compile.js";
 export { CompileError } from "./errors.js";
 export type { SiteIdentity, SiteTable } from "./passes/identity.js";
 

@@ -3,7 +3,7 @@
 // the hash of the function edited (and of the functions that contain it), nothing else.
 
 import { describe, expect, it } from "vitest";
-import { compile } from "../src/index.js";
+import { compile, functionSites } from "../src/index.js";
 
 const sites = (source: string) => compile(source, { filename: "/p/app.ts", moduleId: "app.ts", sourceMaps: false }).sites;
 const hashes = (source: string) => Object.fromEntries(Object.entries(sites(source)).map(([id, s]) => [id, s.h]));
@@ -106,6 +106,10 @@ export default function* main(cp: any) {
     expect(Object.keys(sites(source))).toContain("app.ts#main.tick#1$body");
     const other = "function* first() { const a = function* () { yield 0; }; yield* a(); }\n" + source;
     expect(hashes(other)["app.ts#main.tick#1$body"]).toBe(hashes(source)["app.ts#main.tick#1$body"]);
+  });
+
+  it("gives the same sites through functionSites, which skips the module record and code", () => {
+    expect(functionSites(ORIGINAL, { filename: "/p/app.ts", moduleId: "app.ts" })).toEqual(sites(ORIGINAL));
   });
 
   it("lists a class's instance fields, and records the sites in the module info", () => {

@@ -118,7 +118,8 @@ export function upgradedFunction(upgrade: ModuleUpgrade, id: string, scope: Scop
   }
   const missing = missingPath(after, scope);
   if (missing !== undefined) {
-    const held = scope === null ? "nothing" : Object.keys(scope).filter((k) => k !== "$parent").join(", ") || "nothing";
+    // What it captured, by the names the old code read them by.
+    const held = [...new Set((before.s ?? []).map(variableOf))].join(", ") || "nothing";
     throw new SnapshotError(
       `cannot upgrade function ${id} (${where(live, id)}): its new code reads captured variable ${variableOf(missing)}, ` +
         `which the checkpoint's closure does not have (it captured: ${held})`,

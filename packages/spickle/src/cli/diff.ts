@@ -54,7 +54,7 @@ export interface CheckpointDiff {
   modules: ModuleDiff[];
 }
 
-type Compile = (source: string, options: { filename: string; moduleId: string; sourceMaps?: boolean }) => { sites?: Record<string, SiteIdentity> };
+type FunctionSites = (source: string, options: { filename: string; moduleId: string; sourceMaps?: boolean }) => Record<string, SiteIdentity>;
 
 const BODY = "$body";
 
@@ -131,7 +131,7 @@ export async function diffCheckpoint(file: string): Promise<CheckpointDiff> {
     if (error instanceof SnapshotError) throw fileProblem(file, error.message);
     throw error;
   }
-  let compile: Compile | undefined;
+  let functionSites: FunctionSites | undefined;
   const modules: ModuleDiff[] = [];
   for (const row of facts.modules) {
     const path = sourceFileOf(row, facts.entry);
@@ -155,10 +155,10 @@ export async function diffCheckpoint(file: string): Promise<CheckpointDiff> {
       modules.push({ id: row.id, status: "no-sites", file: path!, functions: [] });
       continue;
     }
-    compile ??= ((await import(transformEntryUrl())) as { compile: Compile }).compile;
+    functionSites ??= ((await import(transformEntryUrl())) as { functionSites: FunctionSites }).functionSites;
     let after: Record<string, SiteIdentity>;
     try {
-      after = compile(source, { filename: path!, moduleId: row.id, sourceMaps: false }).sites ?? {};
+      after = functionSites(source, { filename: path!, moduleId: row.id, sourceMaps: false });
     } catch (error) {
       throw fileProblem(path!, `does not compile: ${(error as Error).message.split("\n")[0]}`);
     }
@@ -180,7 +180,7 @@ export function formatDiff(diff: CheckpointDiff): string {
       out.push(`module ${m.id}: unchanged`);
       continue;
     }
-    if (m.status === "missing") out.push(`module ${m.id}: missing${m.file === undefined ? "" : ` (${m.file})`}`);
+    if (m.status === "missing") out.push(`module ${m.id}: no longer in the sources`);
     else if (m.status === "no-sites") out.push(`module ${m.id}: changed (the checkpoint records no function hashes for it: every function counts as changed)`);
     else {
       const count = (s: FunctionStatus) => m.functions.filter((f) => f.status === s).length;
