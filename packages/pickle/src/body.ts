@@ -40,13 +40,24 @@ export function encodeBody(root: unknown, options: EncodeOptions = {}): EncodedB
   return { body, modules: encoder.modules.table(), tasklets: encoder.tasklets, packages: packageRows(packages) };
 }
 
+export interface BodyHeader {
+  modules?: unknown[][];
+  sites?: Record<string, unknown>;
+  packages?: PackageRow[];
+}
+
 /** The header fields a body makes: `modules`, rows of [id, hash, byValue, url?] (snapshot-contents.ts
- * reads them back), and `packages`, rows of [specifier, folder] (preparePackages reads them);
- * each absent when empty. */
-export function bodyHeader(encoded: Pick<EncodedBody, "modules" | "packages">): { modules?: unknown[][]; packages?: PackageRow[] } {
-  const header: { modules?: unknown[][]; packages?: PackageRow[] } = {};
+ * reads them back); with `functionSites`, `sites`, each module's function sites (ids and source
+ * hashes: `spickle diff` reads them); and `packages`, rows of [specifier, folder]
+ * (preparePackages reads them); each absent when empty. */
+export function bodyHeader(encoded: Pick<EncodedBody, "modules" | "packages">, functionSites = false): BodyHeader {
+  const header: BodyHeader = {};
   const { modules, packages } = encoded;
   if (modules.length > 0) header.modules = modules.map((m) => (m.url === undefined ? [m.id, m.hash, m.byValue] : [m.id, m.hash, m.byValue, m.url]));
+  if (functionSites) {
+    const sites = modules.flatMap((m) => (m.sites === undefined ? [] : [[m.id, m.sites] as const]));
+    if (sites.length > 0) header.sites = Object.fromEntries(sites);
+  }
   if (packages.length > 0) header.packages = packages;
   return header;
 }

@@ -68,7 +68,7 @@ export class Decoder implements DecodeContext {
   constructor(options: DecodeOptions = {}) {
     this.table = options.table ?? defaultReferenceTable;
     this.allowCode = options.allowCode ?? true;
-    this.modules = new ModuleLoad(options.modules);
+    this.modules = new ModuleLoad(options);
     this.onProgress = options.onProgress;
     this.reducers = toReducerRegistry(options.reducers);
     const h = options.handlers;

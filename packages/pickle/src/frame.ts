@@ -19,6 +19,9 @@ function crypto(): typeof import("node:crypto") {
 }
 
 export const FORMAT_VERSION = 1;
+/** The oldest format version this reader reads: it reads every version from this one to
+ * FORMAT_VERSION (test/fixtures keeps a snapshot of each, read in format-compatibility.test.ts). */
+export const OLDEST_FORMAT_VERSION = 1;
 /** "SPKL" */
 export const MAGIC = [0x53, 0x50, 0x4b, 0x4c];
 export const FLAG_SIGNED = 1;
@@ -102,7 +105,11 @@ export function readFramePrefix(bytes: Uint8Array): FramePrefix {
   }
   if (bytes.length < PREFIX) throw new SnapshotError(`truncated snapshot (${bytes.length} bytes, prefix incomplete)`);
   const version = (bytes[4]! << 8) | bytes[5]!;
-  if (version !== FORMAT_VERSION) throw new SnapshotError(`snapshot format version ${version} but this reader supports ${FORMAT_VERSION}`);
+  if (version < OLDEST_FORMAT_VERSION || version > FORMAT_VERSION) {
+    const range = OLDEST_FORMAT_VERSION === FORMAT_VERSION ? `${FORMAT_VERSION}` : `${OLDEST_FORMAT_VERSION} to ${FORMAT_VERSION}`;
+    const why = version > FORMAT_VERSION ? "a newer spickle wrote it" : "an older spickle than this one reads wrote it";
+    throw new SnapshotError(`snapshot format version ${version} but this reader supports ${range} (${why})`);
+  }
   const flags = bytes[6]!;
   if ((flags & ~FLAG_SIGNED) !== 0 || bytes[7] !== 0) throw new SnapshotError("checksum mismatch (unknown flags: snapshot is corrupted)");
   return { version, signed: (flags & FLAG_SIGNED) !== 0, headerLength: u32(bytes, 8) };

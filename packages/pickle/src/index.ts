@@ -21,7 +21,7 @@ export {
 export { crc32 } from "./crc32.js";
 export { preparePackages, type PackageRow } from "./package-snapshot.js";
 export {
-  FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
+  FORMAT_VERSION, OLDEST_FORMAT_VERSION, readFrame, writeFrame, sealFrame, frameSize, readFramePrefix, declaredFrameSize, FLAG_SIGNED, MAC_LENGTH, PREFIX as FRAME_PREFIX,
   type FrameLayout, type FramePrefix,
 } from "./frame.js";
 export { readFrameFile } from "./frame-file.js";
@@ -40,10 +40,14 @@ export { setTortureMode, tortureRequested } from "./torture.js";
 
 export { adoptModuleInstance } from "./compiled/modules.js";
 export type { ModuleMode, SerializableModules, ModuleDumpOptions, ModuleLoadOptions, ModuleTableEntry } from "./compiled/module-state.js";
+export { UpgradeLog, type ModuleUpgrade } from "./compiled/upgrade.js";
 
 export interface DumpOptions extends EncodeOptions, SnapshotKeyOptions {
   /** Extra header fields (spickle and Node versions and creation time are added). */
   header?: Record<string, unknown>;
+  /** Also write each module's function sites into the header (`sites`: checkpoints, for
+   * `spickle diff`). */
+  functionSites?: boolean;
 }
 
 export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions {}
@@ -52,7 +56,7 @@ export interface LoadOptions extends DecodeOptions, SnapshotKeyOptions {}
  * holding the module table and `options.header`. */
 export function dumps(value: unknown, options: DumpOptions = {}): Uint8Array {
   const encoded = encodeBody(value, options);
-  return encodeSnapshot({ header: { ...bodyHeader(encoded), ...options.header }, body: encoded.body }, options);
+  return encodeSnapshot({ header: { ...bodyHeader(encoded, options.functionSites === true), ...options.header }, body: encoded.body }, options);
 }
 
 /** Verifies snapshot bytes (length, checksum, signature when a key is set) and decodes them. */

@@ -12,6 +12,8 @@ import { readFrame } from "./frame.js";
 import { keyOf, parseHeader, type SnapshotKeyOptions } from "./snapshot.js";
 
 export { bodyContents, type BodyContents, type TypeStats } from "./body-contents.js";
+import { functionTables, type FunctionTables } from "./snapshot-functions.js";
+export type { FunctionTables } from "./snapshot-functions.js";
 
 /** One frame of a tasklet's stack, as a checkpoint's header lists it. */
 export interface FrameSummary {
@@ -24,6 +26,9 @@ export interface FrameSummary {
   line?: number;
   column?: number;
   source?: string;
+  /** Site id of the frame's function (its state machine) and its resume point. */
+  site?: string;
+  at?: number;
 }
 
 export type TaskletState = "current" | "runnable" | "receiving" | "sending" | "lock" | "sleeping" | "io";
@@ -101,7 +106,7 @@ function checkDepth(header: Record<string, unknown>): void {
 }
 
 /** Header fields snapshotContents reads into their own fields. */
-export const KNOWN_HEADER_FIELDS: ReadonlySet<string> = new Set(["kind", "created", "spickle", "node", "entry", "tasklets", "caller", "modules", "stacks"]);
+export const KNOWN_HEADER_FIELDS: ReadonlySet<string> = new Set(["kind", "created", "spickle", "node", "entry", "tasklets", "caller", "modules", "stacks", "sites", "suspended"]);
 
 /** The header's module table (`[id, hash, byValue]` rows), or null when absent or unknown. */
 function modulesOf(value: unknown, sizes: ReadonlyMap<string, number>): ModuleEntry[] | null {
@@ -144,6 +149,12 @@ function frameOf(value: unknown): FrameSummary | null {
     frame.line = line;
     frame.column = num(field(value, "column"));
     frame.source = str(field(value, "source")) ?? undefined;
+  }
+  const site = field(value, "site");
+  const at = num(field(value, "at"));
+  if (typeof site === "string" && at !== undefined) {
+    frame.site = site;
+    frame.at = at;
   }
   return frame;
 }
@@ -225,3 +236,15 @@ export {
 } from "./body-index.js";
 export { bodyGraph, largestRetained, retainedByType, retainerPath, type BodyGraph } from "./body-graph.js";
 export { BodyError } from "./body-cursor.js";
+export interface SnapshotFunctions extends FunctionTables {
+  stacks: TaskletSummary[];
+}
+
+/** The function sites a checkpoint holds, from its header alone (after the whole snapshot
+ * verified; the body is not read): see snapshot-functions.ts. */
+export function snapshotFunctions(bytes: Uint8Array, options?: SnapshotKeyOptions): SnapshotFunctions {
+  const layout = readFrame(bytes, keyOf(options));
+  const header = parseHeader(bytes, layout);
+  checkDepth(header);
+  return { ...functionTables(header), stacks: stacksOf(field(header, "stacks")).stacks ?? [] };
+}

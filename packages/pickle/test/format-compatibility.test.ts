@@ -1,16 +1,18 @@
-// The snapshot compatibility policy (docs/compatibility.md): a release reads the snapshots of its
-// format version, whichever release wrote them. fixtures/format-1.spkl was written once with
-// format version 1 (by `writeFixture` below) and is kept: while FORMAT_VERSION is 1 the reader
-// must read it exactly; a change to the encoding that breaks it must raise FORMAT_VERSION (and
-// then this test gets a fixture of the new version). Other versions are refused up front.
+// The snapshot compatibility policy (docs/compatibility.md): a release reads the snapshots of every
+// format version from OLDEST_FORMAT_VERSION to its FORMAT_VERSION, whichever release wrote them.
+// fixtures/format-N.spkl was written once with format version N (by `writeFixture` below) and is
+// kept: the reader must read each of them exactly; a change to the encoding that breaks one must
+// raise FORMAT_VERSION (and add a fixture of the new version). Other versions are refused up
+// front, naming the versions.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { dumps, FORMAT_VERSION, loads, readSnapshotHeader, SnapshotError } from "../src/index.js";
+import { dumps, FORMAT_VERSION, loads, OLDEST_FORMAT_VERSION, readSnapshotHeader, SnapshotError } from "../src/index.js";
 
-const fixture = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "format-1.spkl");
+const fixtureOf = (version: number) => join(dirname(fileURLToPath(import.meta.url)), "fixtures", `format-${version}.spkl`);
+const fixture = fixtureOf(FORMAT_VERSION);
 
 /** The value in the fixture: data of every kind the body encodes without code. */
 function fixtureValue(): unknown {
@@ -40,10 +42,14 @@ export function writeFixture(path: string): void {
 }
 
 describe("snapshot format compatibility", () => {
-  it(`reads the format-1 fixture exactly (FORMAT_VERSION ${FORMAT_VERSION})`, () => {
-    const bytes = new Uint8Array(readFileSync(fixture));
-    expect((bytes[4]! << 8) | bytes[5]!).toBe(1);
-    if (FORMAT_VERSION !== 1) return; // a later format keeps its own fixture; 1 is then refused (below)
+  it("keeps a fixture of every format version it reads", () => {
+    for (let version = OLDEST_FORMAT_VERSION; version <= FORMAT_VERSION; version++) expect(existsSync(fixtureOf(version)), `format-${version}.spkl`).toBe(true);
+  });
+
+  for (let version = OLDEST_FORMAT_VERSION; version <= FORMAT_VERSION; version++) {
+  it(`reads the format-${version} fixture exactly (FORMAT_VERSION ${FORMAT_VERSION})`, () => {
+    const bytes = new Uint8Array(readFileSync(fixtureOf(version)));
+    expect((bytes[4]! << 8) | bytes[5]!).toBe(version);
     expect(readSnapshotHeader(bytes)).toMatchObject({ fixture: "format-compatibility" });
     const value = loads(bytes) as ReturnType<typeof fixtureValue> & Record<string, never>;
     expect(value).toEqual(fixtureValue());
@@ -55,13 +61,23 @@ describe("snapshot format compatibility", () => {
     expect(v.error).toBeInstanceOf(RangeError);
     expect(v.error.stack).toBe("RangeError: out of range\n    at fixture");
   });
+  }
 
-  it("refuses another format version before decoding anything", () => {
+  it("refuses a newer format version before decoding anything, naming the versions", () => {
     const bytes = new Uint8Array(readFileSync(fixture));
     const other = FORMAT_VERSION + 1;
     bytes[4] = other >> 8;
     bytes[5] = other & 0xff;
+    const range = OLDEST_FORMAT_VERSION === FORMAT_VERSION ? `${FORMAT_VERSION}` : `${OLDEST_FORMAT_VERSION} to ${FORMAT_VERSION}`;
     expect(() => loads(bytes)).toThrow(SnapshotError);
-    expect(() => loads(bytes)).toThrow(`snapshot format version ${other} but this reader supports ${FORMAT_VERSION}`);
+    expect(() => loads(bytes)).toThrow(`snapshot format version ${other} but this reader supports ${range} (a newer spickle wrote it)`);
+  });
+
+  it("refuses a format version older than the oldest it reads", () => {
+    const bytes = new Uint8Array(readFileSync(fixture));
+    bytes[4] = 0;
+    bytes[5] = OLDEST_FORMAT_VERSION - 1;
+    expect(() => loads(bytes)).toThrow(`snapshot format version ${OLDEST_FORMAT_VERSION - 1} but this reader supports`);
+    expect(() => loads(bytes)).toThrow("(an older spickle than this one reads wrote it)");
   });
 });

@@ -88,7 +88,7 @@ describe("snapshot format", () => {
     expect(msg(flipped)).toMatch(/^checksum mismatch/);
     const v2 = Uint8Array.from(good);
     v2[5] = FORMAT_VERSION + 1;
-    expect(msg(v2)).toBe(`snapshot format version ${FORMAT_VERSION + 1} but this reader supports ${FORMAT_VERSION}`);
+    expect(msg(v2)).toBe(`snapshot format version ${FORMAT_VERSION + 1} but this reader supports ${FORMAT_VERSION} (a newer spickle wrote it)`);
   });
 
   it("signs with a key and refuses unsigned or wrongly signed snapshots before decoding", () => {

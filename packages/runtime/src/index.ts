@@ -50,7 +50,7 @@ export {
 export { INTERNAL_KEYS } from "./tags.js";
 // module records
 export {
-  ModuleRecord, registerModule, liveModule, loadedPackageImports, type PackageImports, moduleOf, restoreModule, provideModule, type ModuleInfo, type ModuleLink, type BindingKind,
+  ModuleRecord, registerModule, liveModule, loadedPackageImports, type PackageImports, moduleOf, restoreModule, provideModule, type ModuleInfo, type ModuleLink, type BindingKind, type SiteIdentity,
 } from "./modules.js";
 // tasklets
 export { sharedDataClassName } from "./data.js";

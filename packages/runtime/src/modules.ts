@@ -66,9 +66,21 @@ export interface ModuleInfo {
   refs: Record<string, string[]>;
   /** `import.meta.url` of the original module (added at registration). */
   url?: string;
+  /** Site id → its identity: source hash `h`, kind `k`, line `l`, captured-variable paths `s`,
+   * class fields `f` (written by the compiler; absent in modules compiled before it did). */
+  sites?: Record<string, SiteIdentity>;
   /** Specifier → the export names Node's namespace of that module had, for the packages and
    * builtins imported as a namespace or re-exported with `export *` (added when written). */
   foreignExports?: Record<string, string[]>;
+}
+
+/** A function site's identity, as the compiler records it (see @spickle/transform). */
+export interface SiteIdentity {
+  h: string;
+  k: string;
+  l: number;
+  s?: string[];
+  f?: string[];
 }
 
 interface Accessors {

@@ -5,7 +5,7 @@
 import type { Scheduler, Tasklet } from "@spickle/runtime";
 import { bodyHeader, type EncodedBody } from "@spickle/pickle";
 import type { CheckpointOptions } from "./checkpoint.js";
-import { summarizeTasklets } from "./tasklet-stacks.js";
+import { summarizeTasklets, suspendedSites } from "./tasklet-stacks.js";
 
 /** What a checkpoint writes: the paused scheduler (plain data: its tasklets, channels, timers and
  * what they reach), and the facts of its header read from it before the encode. */
@@ -24,15 +24,17 @@ export function captureCheckpoint(scheduler: Scheduler, caller?: Tasklet): Captu
 
 /** The checkpoint header: the caller's fields, what the capture says, the stacks of the tasklets
  * the encode met (a tasklet blocked on a channel is reachable only through what holds the channel)
- * and the module table. */
+ * and the module table with each module's function sites (for `spickle diff`). */
 export function checkpointHeader(captured: CapturedCheckpoint, encoded: EncodedBody, options: CheckpointOptions): Record<string, unknown> {
   return {
-    ...bodyHeader(encoded),
+    ...bodyHeader(encoded, true),
     ...options.header,
     kind: "checkpoint",
     tasklets: captured.live,
     ...(captured.caller !== undefined ? { caller: captured.caller } : {}),
     stacks: summarizeTasklets(captured.scheduler, encoded.tasklets),
+    // Site id → frames suspended in it: `spickle diff` says which changed functions are running.
+    suspended: suspendedSites(encoded.tasklets),
   };
 }
 

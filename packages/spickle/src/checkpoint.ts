@@ -9,7 +9,7 @@
 import { hostCall, registerDataClass, Scheduler, type HostCallOp, type SchedulerOptions, type Tasklet } from "@spickle/runtime";
 import {
   decodeGraph, decodeSnapshot, defaultReferenceTable, encodeSnapshot, keyOf, preparePackages, readSnapshotFile, SnapshotError, writeSnapshotFile,
-  type ModuleMode, type Progress, type SerializableModules, type SnapshotParts, type VerifiedSnapshot,
+  type ModuleMode, type Progress, type SerializableModules, type SnapshotParts, type UpgradeLog, type VerifiedSnapshot,
 } from "@spickle/pickle";
 import { drainedCheckpointBytes, writeCheckpoint, DEFAULT_IO_TIMEOUT } from "./checkpoint-write.js";
 
@@ -73,6 +73,10 @@ export interface CheckpointOptions {
   serializableModules?: SerializableModules;
   /** How a resume makes module instances (default "fresh": never this process's own). */
   modules?: ModuleMode;
+  /** With modules "upgrade": what the upgrade did (see @spickle/pickle's UpgradeLog). */
+  upgrade?: UpgradeLog;
+  /** Called after a resume decoded the program, before it continues (the CLI's upgrade hooks). */
+  afterLoad?: () => void;
   /** Writes a checkpoint file (default: writeSnapshotFile; the CLI's `--keep` rotates too; a job
    * queue's worker sends it to its store). The program continues once it has returned. */
   writeFile?: (path: string, bytes: Uint8Array) => void | Promise<void>;
@@ -163,6 +167,7 @@ export function resumeCheckpointWith(options: CheckpointOptions, snapshot: Uint8
 
 function resumeParts(options: CheckpointOptions, parts: SnapshotParts, args: string[]): Promise<unknown> {
   const scheduler = restoreScheduler(parts, options);
+  options.afterLoad?.();
   const done = scheduler.resume({
     ...options.scheduler,
     host: checkpointHost(options),
@@ -180,7 +185,7 @@ export function restoreScheduler(parts: SnapshotParts, options: CheckpointOption
   const progress = options.progress?.("resume");
   let scheduler: unknown;
   try {
-    scheduler = decodeGraph(parts.body, { modules: options.modules ?? "fresh", onProgress: progress?.update });
+    scheduler = decodeGraph(parts.body, { modules: options.modules ?? "fresh", upgrade: options.upgrade, onProgress: progress?.update });
   } finally {
     progress?.done();
   }

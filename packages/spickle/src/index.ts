@@ -114,4 +114,7 @@ export {
   type Key,
 } from "@spickle/remote";
 
+// what a module's `upgrade(from)` hook is told (spickle resume --upgrade)
+export type { SnapshotInfo } from "./upgrade.js";
+
 provideModule("spickle", spickle);

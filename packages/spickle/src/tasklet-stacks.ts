@@ -60,13 +60,28 @@ export function summarizeTasklets(scheduler: Scheduler, tasklets: Iterable<Taskl
   return { list, more: alive.length - list.length };
 }
 
+/** Site id of each function suspended on a stack → how many frames of it there are, over every
+ * live tasklet (the header's `suspended`: `spickle diff` says which changed functions are running). */
+export function suspendedSites(tasklets: Iterable<Tasklet>): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const tasklet of new Set(tasklets)) {
+    if (tasklet.gen === null) continue;
+    for (const frame of frameStack(tasklet.gen)) {
+      const id = closureOf(frame.body)?.id;
+      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function frameSummary(frame: Frame): FrameSummary {
   const fn = frame.fn?.name || "<anonymous>";
   const body = closureOf(frame.body);
   const record = body === undefined ? undefined : moduleOf(body.registry);
   if (body === undefined || record === undefined) return { fn };
-  const at = sourceLocation(record.info, body.id, frame.state === 0 ? -1 : frame.n);
-  return at === undefined ? { fn, module: record.id } : { fn, module: record.id, ...at };
+  const n = frame.state === 0 ? -1 : frame.n;
+  const at = sourceLocation(record.info, body.id, n);
+  return at === undefined ? { fn, module: record.id, site: body.id, at: n } : { fn, module: record.id, ...at, site: body.id, at: n };
 }
 
 // ---------------------------------------------------------------------------------------------

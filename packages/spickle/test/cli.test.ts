@@ -435,6 +435,9 @@ describe("spickle inspect", () => {
       line: source.findIndex((l) => l.includes("yield* out.send(i * i);")) + 1,
       column: 5,
       source: "yield* out.send(i * i);",
+      // The frame's function site and resume point (spickle diff names changed functions by them).
+      site: "pipeline.ts#produce$body",
+      at: expect.any(Number),
     });
     expect(json.modules).toEqual([{ id: "pipeline.ts", hash: expect.stringMatching(/^[0-9a-f]{64}$/), byValue: true, codeSize: expect.any(Number) }]);
     expect(json.objects.find((o: { type: string }) => o.type === "Tasklet")).toMatchObject({ count: 5 });

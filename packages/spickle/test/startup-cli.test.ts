@@ -21,6 +21,7 @@ async function commanderParse(argv: string[]): Promise<Parsed | "error"> {
     resume: async (operand, args, options) => void (parsed = { command: "resume", operand, args, options: { ...options } }),
     inspect: async (operand, options) => void (parsed = { command: "inspect", operand, args: [], options: { ...options } }),
     view: async (files, options) => void (parsed = { command: "view", operand: files[0]!, args: files.slice(1), options: { ...options } }),
+    diff: async (operand, options) => void (parsed = { command: "diff", operand, args: [], options: { ...options } }),
   };
   const program = buildProgram({}, actions);
   program.configureOutput({ writeErr: () => {}, writeOut: () => {} });

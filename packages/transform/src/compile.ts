@@ -10,6 +10,7 @@ import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
 import { closuresPlugin } from "./passes/closures/index.js";
 import { recordSourceRanges } from "./passes/closures/source-table.js";
+import { identityPlugin, recordSourceFacts, recordUnits, type SiteTable } from "./passes/identity.js";
 import { liftBodies } from "./passes/lift.js";
 import { modulePlugin } from "./passes/module.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
@@ -43,6 +44,8 @@ export interface SourceMap {
 export interface CompileResult {
   code: string;
   map: SourceMap | null;
+  /** Site id → identity (source hash, kind, line; see passes/identity.ts). */
+  sites: SiteTable;
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -50,13 +53,23 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 export function compile(source: string, options: CompileOptions): CompileResult {
   const { filename } = options;
   try {
-    return compileUnchecked(source, options);
+    return compileUnchecked(source, options, false);
   } catch (error) {
     throw toCompileError(error, source, filename);
   }
 }
 
-function compileUnchecked(source: string, options: CompileOptions): CompileResult {
+/** The function sites of a module (what `compile` returns as `sites`), without its module record
+ * and code generation: `spickle diff` needs only these. */
+export function functionSites(source: string, options: CompileOptions): SiteTable {
+  try {
+    return compileUnchecked(source, options, true).sites;
+  } catch (error) {
+    throw toCompileError(error, source, options.filename);
+  }
+}
+
+function compileUnchecked(source: string, options: CompileOptions, sitesOnly: boolean): CompileResult {
   const { filename } = options;
   const typescript = TYPESCRIPT.test(filename);
   const common = { babelrc: false, configFile: false, filename, sourceType: "module" as const, compact: false };
@@ -65,6 +78,7 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
     parserOpts: { plugins: typescript ? ["typescript"] : [] },
   }) as t.File;
   const ranges = recordSourceRanges(ast);
+  const identity = recordSourceFacts(ast);
 
   const state: PrepareState = {
     bodies: new Map(),
@@ -86,11 +100,12 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
       plugins: [
         closuresPlugin({
           moduleId: options.moduleId, bodies: state.bodies, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
-          sources: { text: source, ranges },
+          sources: { text: source, ranges }, onUnits: (units) => recordUnits(identity, units),
         }),
       ],
     },
-    {
+    // The module pass makes the record and restore form, which the sites alone do not need.
+    sitesOnly ? {} : {
       plugins: [
         modulePlugin({
           moduleId: options.moduleId, filename, source, runtimeName, runtimeSpecifier: state.runtimeSpecifier,
@@ -98,15 +113,18 @@ function compileUnchecked(source: string, options: CompileOptions): CompileResul
         }),
       ],
     },
+    { plugins: [identityPlugin(identity, runtimeName)] },
   ];
   for (const pass of passes) {
+    if (pass.plugins === undefined && pass.presets === undefined) continue;
     // Scopes are cached per node across traversals; each pass must see the tree as it is now.
     traverse.cache.clear();
     const result = transformFromAstSync(ast, source, { ...common, ...pass, ast: true, code: false, cloneInputAst: false });
     ast = result!.ast!;
   }
   traverse.cache.clear();
+  if (sitesOnly) return { code: "", map: null, sites: identity.table };
   const sourceMaps = options.sourceMaps ?? true;
   const output = generate(ast, { sourceMaps, sourceFileName: filename, comments: true }, source);
-  return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null };
+  return { code: output.code, map: sourceMaps ? ((output.map as SourceMap | null) ?? null) : null, sites: identity.table };
 }

@@ -17,7 +17,8 @@ import { types } from "node:util";
 import { SnapshotError } from "../errors.js";
 import type { EncodeContext, ObjectHandler } from "../handlers.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto, upgradeOf } from "./modules.js";
+import { checkClassFits } from "./upgrade.js";
 
 const getPrototypeOf = Object.getPrototypeOf;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -68,7 +69,13 @@ export const classHandler: ObjectHandler<Function> = {
       fillNames: ["static", "private static", "module state"],
     };
   },
-  create: ([module, id, heritage, declared, keys, scope]) => {
+  create: ([module, id, heritage, declared, keys, scope], ctx) => {
+    const upgrade = module instanceof ModuleRecord ? upgradeOf(ctx)?.of(module) : undefined;
+    // A class of a changed module is its new definition when the instances' fields fit it.
+    if (upgrade !== undefined && upgrade.liveSites?.factories.has(id as string) === true) {
+      checkClassFits(upgrade, id as string, scope as Scope | null);
+      module = upgrade.live;
+    } else if (upgrade !== undefined) upgrade.keptRemoved.add(id as string);
     const registry = module instanceof ModuleRecord ? genuineSites(module) : liveRegistry(module as string);
     if (registry === undefined && module instanceof ModuleRecord) throw new SnapshotError("the snapshot needs a class of a module record that has no functions (or is not a module record)");
     const where = module instanceof ModuleRecord ? module.id : String(module);

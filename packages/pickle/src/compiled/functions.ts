@@ -16,7 +16,8 @@ import { cut, SnapshotError } from "../errors.js";
 import type { ObjectHandler } from "../handlers.js";
 import { HandlerList } from "../kinds/description.js";
 import { applyPropList, describeProps } from "../kinds/props.js";
-import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto } from "./modules.js";
+import { applyItems, bindingItems, byValue, genuineSites, importedState, loadWritesInto, upgradeOf } from "./modules.js";
+import { upgradedFunction } from "./upgrade.js";
 
 export const closureHandler: ObjectHandler<Function> = {
   kind: "spickle.closure",
@@ -36,7 +37,11 @@ export const closureHandler: ObjectHandler<Function> = {
     }
     return { create: [record, id, null, scope], fill: [bindingItems(record, id, ctx), props], fillNames: ["module state", "properties"] };
   },
-  create: ([module, id, home, scope]) => make(module, id as string, home, scope as Scope | null),
+  create: ([module, id, home, scope], ctx) => {
+    const upgrade = module instanceof ModuleRecord ? upgradeOf(ctx)?.of(module) : undefined;
+    if (upgrade !== undefined && (home === undefined || home === null)) return upgradedFunction(upgrade, id as string, scope as Scope | null);
+    return make(module, id as string, home, scope as Scope | null);
+  },
   fill: (fn, [items, props], ctx) => {
     if (items !== null) applyItems(items as unknown[][], ctx);
     // Only a re-made function gets the snapshot's own properties: a live module's function

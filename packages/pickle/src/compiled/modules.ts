@@ -15,6 +15,7 @@
 
 import { liveModule, ModuleRecord, moduleOf, restoreModule, type ModuleInfo, type ModuleLink, type SiteRegistry } from "@spickle/runtime";
 import { SnapshotError } from "../errors.js";
+import type { UpgradeLog } from "./upgrade.js";
 import { HandlerList } from "../kinds/description.js";
 import type { DecodeContext, EncodeContext, ObjectHandler } from "../handlers.js";
 import type { ModuleDump, ModuleLoad } from "./module-state.js";
@@ -177,16 +178,36 @@ export function adoptModuleInstance(record: ModuleRecord, ctx: DecodeContext): v
   loadState(ctx).fresh.add(record);
 }
 
+/** The upgrade of the load running with `ctx` (modules "upgrade"), or undefined. */
+export function upgradeOf(ctx: DecodeContext): UpgradeLog | undefined {
+  return loadState(ctx).upgrade;
+}
+
 /** Applies binding-write items to the module instances this load made fresh. */
 export function applyItems(items: Item[], ctx: DecodeContext): void {
   const s = loadState(ctx);
   for (const item of items) {
     const r = item[1] as ModuleRecord;
     if (!s.fresh.has(r)) continue;
+    if (item[0] === "b" && s.upgrade !== undefined) upgradeBinding(s.upgrade, r, item[2] as string, item[3]);
     if (item[0] === "b") r.write(item[2] as string, item[3]);
     else if (item[0] === "l") r.links.set(item[2] as string, item[3] as ModuleLink);
     else if (item[0] === "v" && r.restored) r.carried.set(item[2] as string, item[3] as Record<string, unknown>);
   }
+}
+
+/** A binding value of a changed module goes into its loaded instance too, when that one still
+ * has the binding (its function declarations stay its own); otherwise it is reported. */
+function upgradeBinding(log: UpgradeLog, old: ModuleRecord, name: string, value: unknown): void {
+  const upgrade = log.of(old);
+  if (upgrade === undefined) return;
+  const { live } = upgrade;
+  if (live.info.functions.includes(name)) return;
+  if (!Object.hasOwn(live.info.vars, name)) {
+    if (!old.info.functions.includes(name)) upgrade.removedBindings.set(name, value);
+    return;
+  }
+  live.write(name, value);
 }
 
 /** Whether the load running with `ctx` writes the snapshot's state into `record` (a restored
@@ -214,7 +235,19 @@ export const moduleHandler: ObjectHandler<ModuleRecord> = {
     if (s.mode === "live") {
       const live = liveModule(i.id, i.hash);
       if (live !== undefined) return live;
-    } else if (s.mode === "adopt") {
+    } else if (s.mode === "upgrade") {
+      const live = liveModule(i.id);
+      if (live !== undefined && !live.restored && live.hash !== i.hash && s.upgrade !== undefined) {
+        if (!live.writable()) throw new SnapshotError(`module ${i.id} cannot take the checkpoint's state (its current source assigns to a top-level const)`);
+        const old = restoreModule(i);
+        s.fresh.add(old);
+        // Its classes and functions take the snapshot's static state and properties.
+        s.fresh.add(live);
+        s.upgrade.pair(old, live, genuineSites(old), genuineSites(live));
+        return old;
+      }
+    }
+    if (s.mode === "adopt" || s.mode === "upgrade") {
       const live = liveModule(i.id, i.hash);
       if (live !== undefined) {
         // A second, restored instance would split the program's state silently.

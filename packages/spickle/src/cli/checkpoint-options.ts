@@ -20,6 +20,8 @@ export interface CheckpointCliOptions {
   store?: string;
   /** `--job <name>`: the job's name in the store. */
   job?: string;
+  /** `resume --upgrade`: continue on the current sources (./upgrade.ts). */
+  upgrade?: boolean;
 }
 
 /** `--checkpoint-every` and `--keep` need a checkpoint file: checked before anything runs. */

@@ -84,6 +84,7 @@ export interface CommandActions {
   resume(file: string, args: string[], options: CheckpointCliOptions): Promise<void>;
   inspect(file: string, options: InspectCliOptions): Promise<void>;
   view(files: string[], options: { port: number }): Promise<void>;
+  diff(file: string, options: { json?: boolean }): Promise<void>;
 }
 
 export interface InspectCliOptions {
@@ -102,6 +103,11 @@ export const commandActions: CommandActions = {
   async resume(file, args, options) {
     const { resumeSnapshot } = await import("./resume.js");
     await resumeSnapshot(file, args, options);
+  },
+  async diff(file, options) {
+    const { diffCheckpoint, formatDiff } = await import("./diff.js");
+    const diff = await diffCheckpoint(file);
+    process.stdout.write(options.json === true ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
   },
   async inspect(file, options) {
     if (options.html === true || options.output !== undefined) {
@@ -210,6 +216,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .option("-c, --checkpoint-file <path>", "where later checkpoints go (default: the file resumed from)")
     .option("--force", "resume even a checkpoint of a program that finished (runs its end again)")
     .option("--store <url>", "resume the job named in place of <checkpoint> from this store (nats://host:port or a folder)")
+    .option("--upgrade", "continue on the current sources: unchanged functions and fitting closures/classes get the new code, frames of changed functions finish on the old; modules' upgrade(from) hooks run (see spickle diff)")
     .addOption(checkpointEvery())
     .addOption(keep())
     .addOption(serializableModules())
@@ -217,7 +224,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .addOption(maxSlice())
     .passThroughOptions()
     .exitOverride()
-    .addHelpText("after", examples(["$ spickle resume job.ckpt", "$ spickle resume --checkpoint-file next.ckpt job.ckpt --verbose"]))
+    .addHelpText("after", examples(["$ spickle resume job.ckpt", "$ spickle resume --checkpoint-file next.ckpt job.ckpt --verbose", "$ spickle resume --upgrade job.ckpt"]))
     .action((file: string, args: string[], options: CheckpointCliOptions) => actions.resume(file, args, options));
 
   program
@@ -253,6 +260,21 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     .exitOverride()
     .addHelpText("after", examples(["$ spickle view job.ckpt", "$ spickle view before.ckpt after.ckpt   # what changed"]))
     .action((file: string, later: string | undefined, options: { port: number }) => actions.view(later === undefined ? [file] : [file, later], options));
+
+  program
+    .command("diff")
+    .summary("compare a checkpoint with the program's current sources, function by function")
+    .description(
+      "Compare a checkpoint with the program's sources on disk: which functions changed, were added or removed, " +
+        "and whether each changed one is suspended on a tasklet's stack (with its stack lines) or only referenced " +
+        "(closures, classes, module state). Reads the checkpoint's header only; nothing of it runs. " +
+        "`spickle resume --upgrade` continues the checkpoint on the current sources.",
+    )
+    .argument("<checkpoint>", "the checkpoint file")
+    .option("--json", "print the same as JSON, for tools")
+    .exitOverride()
+    .addHelpText("after", examples(["$ spickle diff job.ckpt", "$ spickle diff --json job.ckpt | jq '.modules[].functions[].id'"]))
+    .action((file: string, options: { json?: boolean }) => actions.diff(file, options));
 
   addWorkerCommand(program, examples, extras.maxMessageDefault);
   addQueueCommand(program, examples, (code) => {

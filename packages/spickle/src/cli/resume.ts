@@ -42,7 +42,10 @@ function resumeFailure(label: string, error: unknown): UsageError {
 }
 
 export async function resumeSnapshot(file: string, args: string[], options: CheckpointCliOptions): Promise<void> {
-  if (options.store !== undefined) return resumeFromStore(file, args, options);
+  if (options.store !== undefined) {
+    if (options.upgrade === true) throw new UsageError("spickle: --upgrade resumes from a checkpoint file (it loads the program's current sources from its folder), not with --store");
+    return resumeFromStore(file, args, options);
+  }
   const source = resolve(file);
   const checkpointFile = resolve(options.checkpointFile ?? source);
   checkCheckpointUsage(options, checkpointFile);
@@ -67,7 +70,9 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
   if (script !== entry) policy.options.header = { ...policy.options.header, script };
   // The program sees the argv of `node <script> [args...]`: its script as recorded, this resume's arguments.
   process.argv = [process.argv[0]!, script ?? snapshot.path, ...args];
-  if (!carriesAllItsCode(header) && entry !== undefined) {
+  if (options.upgrade === true) {
+    await loadCurrentSources(file, header, entry);
+  } else if (!carriesAllItsCode(header) && entry !== undefined) {
     if (!(statSync(entry, { throwIfNoEntry: false })?.isFile() ?? false)) {
       throw fileProblem(file, `its program ${entry} is missing (this snapshot names some of its modules by reference and needs its source to resume)`);
     }
@@ -83,6 +88,16 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
   // The modules the entry loaded are the program's: those the snapshot carries by value take
   // its state, so the by-reference modules that import them see it too.
   policy.options.modules = "adopt";
+  if (options.upgrade === true) {
+    const { UpgradeLog } = await import("@spickle/pickle");
+    const { finishUpgrade } = await import("../upgrade.js");
+    const log = new UpgradeLog();
+    policy.options.modules = "upgrade";
+    policy.options.upgrade = log;
+    policy.options.afterLoad = () => {
+      for (const line of finishUpgrade(log, typeof header.created === "string" ? header.created : undefined)) process.stderr.write(`spickle: ${line}\n`);
+    };
+  }
   let running: Promise<unknown>;
   try {
     running = resumeCheckpointWith(policy.options, snapshot, ...args);
@@ -90,6 +105,20 @@ export async function resumeSnapshot(file: string, args: string[], options: Chec
     throw resumeFailure(file, error);
   }
   await awaitProgram(running, policy);
+}
+
+/** `--upgrade`: the program's modules are loaded from the current sources (its entry imported, as
+ * `spickle run` does); a module used by reference must still be the one the checkpoint had
+ * (the snapshot does not carry its old code for the frames suspended in it). */
+async function loadCurrentSources(file: string, header: Record<string, unknown>, entry: string | undefined): Promise<void> {
+  if (entry === undefined || !(statSync(entry, { throwIfNoEntry: false })?.isFile() ?? false)) {
+    throw fileProblem(file, `cannot upgrade: its program${entry === undefined ? "" : ` ${entry}`} is missing (--upgrade loads the current sources)`);
+  }
+  const { changedSource, moduleRows } = await import("./module-sources.js");
+  const changed = changedSource(moduleRows(header));
+  if (changed !== undefined) throw fileProblem(file, `cannot upgrade: ${changed}`);
+  const { importEntry } = await import("./run.js");
+  await importEntry(entry);
 }
 
 /** `spickle resume --store <url> <job> [args...]`: continues the job from its newest checkpoint in

@@ -238,6 +238,11 @@ function assignIds(analysis: Analysis): void {
         const owner = innermostUnit();
         if (owner !== null) bodyOwner.set(node.arguments[0].name, owner);
         analysis.genCalls.set(node.arguments[0].name, path as NodePath<t.CallExpression>);
+      } else if (isRuntimeCall(node, runtimeName, "gen") && t.isMemberExpression(node.arguments[0]) && t.isIdentifier(node.arguments[0].property)) {
+        // A generator expression's body, reached through a locals-pass wrapper's parameter
+        // (`_e.body`): its generator still names it.
+        const owner = innermostUnit();
+        if (owner !== null && !node.arguments[0].computed) bodyOwner.set(node.arguments[0].property.name, owner);
       }
     },
     exit(path: NodePath) {
@@ -249,13 +254,16 @@ function assignIds(analysis: Analysis): void {
   // Bodies (and what they hold) continue their generator's container: closures in a generator
   // body are named as if nested in the generator, as they are in the source.
   const done = new Set<string>();
-  for (let progress = true; progress; ) {
+  for (let progress = true, ownerless = false; progress; ) {
     progress = false;
     for (const [name, body] of bodies) {
       if (done.has(name)) continue;
       const owner = bodyOwner.get(name);
       const container = owner === undefined ? undefined : containers.get(owner.node);
       if (owner !== undefined && container === undefined) continue; // owner is in a body not done yet
+      // A body whose `gen` call was not met yet may be in a body not visited yet: ownerless
+      // (named after itself) only once nothing else can go on, so that ids stay stable.
+      if (owner === undefined && !ownerless) continue;
       done.add(name);
       progress = true;
       body.id = owner !== undefined && owner.id !== "" ? `${owner.id}$body` : name;
@@ -265,6 +273,8 @@ function assignIds(analysis: Analysis): void {
       unitStack.push(body);
       body.path.traverse(visitor);
     }
+    if (!progress && !ownerless && done.size < bodies.size) progress = ownerless = true;
+    else if (progress) ownerless = false;
   }
   const used = new Set<string>();
   for (const unit of analysis.unitList) {

@@ -9,6 +9,7 @@ import { types as t, type NodePath, type PluginObj } from "@babel/core";
 import { analyze } from "./analyze.js";
 import { rewrite } from "./rewrite.js";
 import type { SourceRanges } from "./source-table.js";
+import type { Unit } from "./units.js";
 
 export interface ClosuresOptions {
   moduleId: string;
@@ -18,6 +19,8 @@ export interface ClosuresOptions {
   runtimeSpecifier: string;
   /** The original source and its functions' ranges (their text for `toString`). */
   sources?: { text: string; ranges: SourceRanges };
+  /** Told the units once they have their ids (function identity, ../identity.ts). */
+  onUnits?: (units: readonly Unit[]) => void;
 }
 
 export function closuresPlugin(options: ClosuresOptions): PluginObj {
@@ -31,6 +34,7 @@ export function closuresPlugin(options: ClosuresOptions): PluginObj {
           normalizeCatchPatterns(program);
           program.scope.crawl();
           const analysis = analyze(program, options.moduleId, runtimeName, options.runtimeSpecifier, options.bodies, options.sources ?? null);
+          options.onUnits?.(analysis.unitList);
           rewrite(analysis);
           ensureRuntimeImport(program.node, runtimeName, options.runtimeSpecifier);
         },
