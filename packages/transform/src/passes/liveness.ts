@@ -81,7 +81,7 @@ function usesEndBeforeSuspension(statement: NodePath, uses: NodePath[], exitsSte
   const argument = expression.get("argument");
   if (!argument.node || exitsStep(argument as NodePath)) return false;
   const inStatement = uses.filter((use) => use === statement || use.isDescendant(statement));
-  return inStatement.every((use) => use.isDescendant(argument as NodePath));
+  return inStatement.every((use) => use === argument || use.isDescendant(argument as NodePath));
 }
 
 // ---------------------------------------------------------------------------------------------
