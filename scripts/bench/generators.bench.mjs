@@ -29,6 +29,8 @@ const WORKLOADS = [
   { name: "5M steps, 5 locals, next()", run: (m) => m.manyLocals(5_000_000) },
   { name: `yield* walk, depth ${TREE_DEPTH} tree (${2 ** TREE_DEPTH - 1} nodes)`, run: (m, tree) => m.treeWalk(tree) },
   { name: "8 generators round-robin, 4M steps", run: (m) => m.roundRobin(8, 4_000_000) },
+  { name: "yield-free hot loop in a generator body, 20M iterations", run: (m) => m.hotLoop(20_000_000) },
+  { name: "numeric kernel, a yield every 10,000 of 20M iterations", run: (m) => m.kernel(20_000_000) },
 ];
 
 /** Complete binary tree of `depth` levels, values 1..2^depth-1 in order. Shared by all builds. */

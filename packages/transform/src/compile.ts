@@ -17,6 +17,7 @@ import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
 import { redirectHelpers, regeneratorPlugin } from "./passes/regenerator.js";
 import { mayDeclareResources, resourcePlugins } from "./passes/resources.js";
 import { RUNTIME_SPECIFIER } from "./passes/runtime-ref.js";
+import { VerbatimLoops } from "./passes/verbatim.js";
 
 type Generate = typeof import("@babel/generator").default;
 const generate: Generate = (generateModule as unknown as { default?: Generate }).default ?? (generateModule as unknown as Generate);
@@ -82,6 +83,8 @@ function compileUnchecked(source: string, options: CompileOptions, sitesOnly: bo
 
   const state: PrepareState = {
     bodies: new Map(),
+    stepLocals: new Map(),
+    verbatim: new VerbatimLoops(),
     runtime: null,
     runtimeSpecifier: options.runtimeSpecifier ?? RUNTIME_SPECIFIER,
   };
@@ -95,7 +98,7 @@ function compileUnchecked(source: string, options: CompileOptions, sitesOnly: bo
       ],
     },
     { plugins: [regeneratorPlugin as unknown as PluginItem, redirectHelpers(runtimeName)] },
-    { plugins: [liftBodies(state.bodies, runtimeName)] },
+    { plugins: [liftBodies(state, runtimeName)] },
     {
       plugins: [
         closuresPlugin({

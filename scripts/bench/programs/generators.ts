@@ -84,6 +84,59 @@ export function roundRobin(count: number, totalSteps: number): number {
   return sum;
 }
 
+// (e) Long computations between suspensions, the usual shape of a tasklet: a yield-free hot loop in
+// a generator body (integer arithmetic, an array scan, a Map update), and a numeric kernel that
+// yields every 10,000 iterations.
+function* hotLoopBody(n: number): Generator<number, number, undefined> {
+  const data: number[] = [];
+  for (let i = 0; i < 1024; i++) data.push((i * 7919) & 0x3ff);
+  const counts = new Map<number, number>();
+  let acc = 0;
+  let scanned = 0;
+  for (let i = 0; i < n; i++) {
+    acc = (Math.imul(acc, 31) + i) | 0;
+    const value = data[i & 1023]!;
+    if (value > 512) scanned++;
+    if ((i & 63) === 0) {
+      const key = (acc ^ value) & 63;
+      counts.set(key, ((counts.get(key) ?? 0) + 1) | 0);
+    }
+  }
+  yield acc;
+  let total = scanned;
+  for (let key = 0; key < 64; key++) total = (total + key * (counts.get(key) ?? 0)) | 0;
+  return total;
+}
+
+export function hotLoop(n: number): number {
+  const iterator = hotLoopBody(n);
+  const first = iterator.next().value;
+  return (first + iterator.next().value) | 0;
+}
+
+function* kernelBody(n: number): Generator<number, number, undefined> {
+  let x = 1;
+  let y = 0;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) | 0;
+    y = (y + (x >>> 20)) & 0xffffff;
+    acc = (acc + (y ^ i)) | 0;
+    if (i % 10_000 === 9_999) yield acc;
+  }
+  return acc;
+}
+
+export function kernel(n: number): number {
+  const iterator = kernelBody(n);
+  let sum = 0;
+  for (;;) {
+    const result = iterator.next();
+    if (result.done) return (sum + result.value) | 0;
+    sum = (sum + result.value) | 0;
+  }
+}
+
 // Other generator shapes, run before timing in the suite's "megamorphic" pass only: a real program
 // has many generator functions, so the call sites inside a shared driver (spickle's runtime,
 // regenerator's helper) see many bodies and frames. Native generators resume through V8 builtins

@@ -4,7 +4,9 @@
 // the try table. Nothing of regenerator's own runtime remains.
 
 import { types as t, type NodePath, type PluginObj } from "@babel/core";
-import type { BodyRegistry } from "./split.js";
+import type { PrepareState } from "./prepare.js";
+import type { BodyRegistry, StepLocalsRegistry } from "./split.js";
+import { restoreVerbatimLoops } from "./verbatim.js";
 
 /** Placeholder regenerator's `regenerator` helper is redirected to; no use of it survives. */
 export const REGENERATOR_PLACEHOLDER = "__spickle_regenerator__";
@@ -14,16 +16,18 @@ interface BodyInfo {
   tries: t.ArrayExpression | null;
 }
 
-export function liftBodies(bodies: BodyRegistry, runtimeName: () => string): PluginObj {
+export function liftBodies(state: PrepareState, runtimeName: () => string): PluginObj {
+  const { bodies, stepLocals } = state;
   return {
     name: "spickle-lift",
     visitor: {
       Program: {
         exit(program) {
           const infos = new Map<string, BodyInfo>();
+          restoreVerbatimLoops(program, state.verbatim);
           program.traverse({
             CallExpression(path) {
-              if (isHelperCall(path.node, "w")) liftBody(path, bodies, infos);
+              if (isHelperCall(path.node, "w")) liftBody(path, bodies, stepLocals, infos);
             },
           });
           program.traverse({
@@ -56,7 +60,9 @@ function isHelperCall(node: t.CallExpression, method: "w" | "m"): boolean {
   );
 }
 
-function liftBody(call: NodePath<t.CallExpression>, bodies: BodyRegistry, infos: Map<string, BodyInfo>): void {
+function liftBody(
+  call: NodePath<t.CallExpression>, bodies: BodyRegistry, stepLocals: StepLocalsRegistry, infos: Map<string, BodyInfo>,
+): void {
   const vehicle = call.getFunctionParent() as NodePath<t.FunctionDeclaration | t.FunctionExpression> | null;
   const name = vehicle?.node.id?.name;
   const localsName = name === undefined ? undefined : bodies.get(name);
@@ -66,7 +72,9 @@ function liftBody(call: NodePath<t.CallExpression>, bodies: BodyRegistry, infos:
   const [machine, , , tries] = call.node.arguments;
   if (!t.isFunctionExpression(machine)) throw call.buildCodeFrameError("spickle: internal error: unexpected regenerator output");
 
-  const temps = collectTemps(vehicle);
+  // The step function's own locals stay declared in it; the other temporaries go into the frame.
+  const plain = new Set(stepLocals.get(name!) ?? []);
+  const temps = collectTemps(vehicle).filter((temp) => !plain.has(temp));
   const members = new Set<string>();
   const L = t.identifier(localsName);
   const machinePath = call.get("arguments.0") as NodePath<t.FunctionExpression>;
@@ -101,6 +109,9 @@ function liftBody(call: NodePath<t.CallExpression>, bodies: BodyRegistry, infos:
 
   vehicle.node.params = [machine.params[0] as t.Identifier, L];
   vehicle.node.body = machine.body;
+  if (plain.size > 0) {
+    vehicle.node.body.body.unshift(t.variableDeclaration("var", [...plain].map((name) => t.variableDeclarator(t.identifier(name)))));
+  }
   vehicle.node.generator = false;
   infos.set(name!, { members: [...members], tries: t.isArrayExpression(tries) ? tries : null });
 }

@@ -10,9 +10,12 @@
 //   hold). Closures capture the scope objects current at their creation through a wrapper
 //   `((e) => closure)(L.$eN)`.
 // - A block's bindings are cleared when the block exits, so a frame keeps only live state.
+// - Bindings used only between two step exits (liveness.ts) stay plain locals of the step function
+//   and never enter the frame.
 
 import { types as t, type NodePath } from "@babel/core";
 import { assignedIdentifiers } from "./bindings.js";
+import { assertNotCaptured, stepLocalBindings } from "./liveness.js";
 
 type Scope = NodePath["scope"];
 type Binding = NonNullable<ReturnType<Scope["getBinding"]>>;
@@ -36,6 +39,8 @@ export interface LocalsPlan {
   self: Initial | null;
   /** The function's `arguments`, if the body reads it (member `arguments`). */
   args: Initial | null;
+  /** Names of the plain locals of the step function (bindings that never enter the frame). */
+  stepLocals: string[];
 }
 
 interface Local {
@@ -43,6 +48,8 @@ interface Local {
   member: string;
   /** Environment member, for captured block-scoped bindings inside loops. */
   env: string | null;
+  /** The step function's plain local holding a step-local binding (then nothing is in `L`). */
+  plain: t.Identifier | null;
 }
 
 export interface LocalsOptions {
@@ -60,7 +67,7 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: L
   const scopes = ownScopes(fn);
   const members = new Set<string>();
   const locals = new Map<Binding, Local>();
-  const plan: LocalsPlan = { params: [], scope: null, defaults: [], self: null, args: null };
+  const plan: LocalsPlan = { params: [], scope: null, defaults: [], self: null, args: null, stepLocals: [] };
 
   let self: Local | null = null;
   for (const scope of scopes) {
@@ -70,7 +77,7 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: L
       const isSelf = binding.kind === "local" && binding.path === fn;
       if (isSelf && binding.referencePaths.length === 0) continue;
       const member = unique(name, members, binding.kind === "param" || isSelf);
-      const local: Local = { binding, member, env: null };
+      const local: Local = { binding, member, env: null, plain: null };
       locals.set(binding, local);
       if (isSelf) self = local;
     }
@@ -95,12 +102,23 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: L
     binding: null as unknown as Binding,
     member: "arguments",
     env: argumentsRefs.some((ref) => closureBoundary(ref, fn) !== null) ? functionScope() : null,
+    plain: null,
   };
   for (const local of locals.values()) {
     if (local.binding.kind === "param") plan.params.push({ member: local.member, inScope: local.env !== null });
   }
   if (self !== null) plan.self = { member: self.member, inScope: self.env !== null };
   if (argumentsLocal !== null) plan.args = { member: "arguments", inScope: argumentsLocal.env !== null };
+
+  // Bindings that die before every step exit stay plain locals of the step function.
+  const candidates = [...locals.values()].filter((l) => l.env === null && l !== self && l.binding.kind !== "param" && !isCaptured(l.binding, fn));
+  const stepLocal = stepLocalBindings(fn, candidates.map((l) => l.binding));
+  for (const local of candidates) {
+    if (!stepLocal.has(local.binding)) continue;
+    assertNotCaptured(local.binding, isCaptured(local.binding, fn));
+    local.plain = fn.scope.generateUidIdentifier(local.binding.identifier.name);
+    plan.stepLocals.push(local.plain.name);
+  }
 
   // Closures that read environments get wrapper parameters, one per environment.
   const wrappers = new Map<t.Node, Map<string, t.Identifier>>();
@@ -111,8 +129,10 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: L
     if (id === undefined) params.set(env, (id = fn.scope.generateUidIdentifier("e")));
     return id;
   };
-  const directAccess = (local: Local): t.Expression =>
-    local.env === null ? member(L, local.member) : member(member(L, local.env), local.member);
+  const directAccess = (local: Local): t.Expression => {
+    if (local.plain !== null) return t.cloneNode(local.plain);
+    return local.env === null ? member(L, local.member) : member(member(L, local.env), local.member);
+  };
   const access = (local: Local, at: NodePath): t.Expression => {
     const boundary = local.env === null ? null : closureBoundary(at, fn);
     if (boundary === null) return directAccess(local);
@@ -150,8 +170,13 @@ export function moveLocals(fn: NodePath<t.Function>, L: t.Identifier, options: L
   // 4. Closures capture the environments current at their creation.
   wrapClosures(fn, wrappers, L);
 
-  // 5. Blocks clear their plain locals on exit.
+  // 5. Blocks clear their framed locals on exit.
   clearOnExit(fn, locals, L);
+  // Step-local bindings are declared once for the body; regenerator hoists the declaration, and
+  // the lift pass makes it a declaration of the step function.
+  if (plan.stepLocals.length > 0) {
+    body.node.body.unshift(t.variableDeclaration("var", plan.stepLocals.map((name) => t.variableDeclarator(t.identifier(name)))));
+  }
 
   // 6. Framed parameter defaults move into the function, to run against the locals.
   if (options.framedDefaults) {
@@ -523,7 +548,7 @@ function clearOnExit(fn: NodePath<t.Function>, locals: Map<Binding, Local>, L: t
   const byBlock = new Map<t.BlockStatement, string[]>();
   for (const local of locals.values()) {
     const owner = local.binding.scope.path;
-    if (local.binding.scope === fn.scope || !owner.isBlockStatement()) continue;
+    if (local.binding.scope === fn.scope || !owner.isBlockStatement() || local.plain !== null) continue;
     // Closures may still read a captured binding after its block ends.
     if (local.env === null && isCaptured(local.binding, fn)) continue;
     const name = local.env ?? local.member;

@@ -7,10 +7,14 @@ import { lowerGeneratorBody } from "../lower/index.js";
 import { moveLocals, needsFramedDefaults } from "./locals.js";
 import { isMethod, rewriteSuper, wrapObjectHolder } from "./methods.js";
 import { RuntimeRef } from "./runtime-ref.js";
-import { splitGenerator, type BodyRegistry } from "./split.js";
+import { splitGenerator, type BodyRegistry, type StepLocalsRegistry } from "./split.js";
+import { hideVerbatimLoops, type VerbatimLoops } from "./verbatim.js";
 
 export interface PrepareState {
   bodies: BodyRegistry;
+  stepLocals: StepLocalsRegistry;
+  /** Loops regenerator must not see, restored by the lift pass. */
+  verbatim: VerbatimLoops;
   runtime: RuntimeRef | null;
   runtimeSpecifier: string;
 }
@@ -61,5 +65,7 @@ function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
     framedDefaults: needsFramedDefaults(fn),
     named: (value, name) => runtime.call("named", [value, t.stringLiteral(name)]),
   });
-  splitGenerator(fn, locals, plan, runtime, state.bodies);
+  hideVerbatimLoops(fn, locals.name, state.verbatim);
+  const body = splitGenerator(fn, locals, plan, runtime, state.bodies);
+  state.stepLocals.set(body, plan.stepLocals);
 }

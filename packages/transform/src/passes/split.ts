@@ -10,6 +10,8 @@ import type { RuntimeRef } from "./runtime-ref.js";
 
 /** Body function name → name of its locals object, for the lift pass. */
 export type BodyRegistry = Map<string, string>;
+/** Body function name → names of its step function's plain locals (see liveness.ts). */
+export type StepLocalsRegistry = Map<string, readonly string[]>;
 
 export function splitGenerator(
   fn: NodePath<t.Function>,
@@ -17,7 +19,7 @@ export function splitGenerator(
   plan: LocalsPlan,
   rt: RuntimeRef,
   bodies: BodyRegistry,
-): void {
+): string {
   const fnRef = functionReference(fn, rt);
   const bodyId = fn.scope.generateUidIdentifier(`${nameHint(fn)}$body`);
   bodies.set(bodyId.name, L.name);
@@ -48,6 +50,7 @@ export function splitGenerator(
 
   placeVehicle(fn, vehicle);
   markFunction(fn, rt);
+  return bodyId.name;
 }
 
 /** `{ a: a, $scope: { b: b, arguments: arguments }, … }`: what a call puts into its frame. The
