@@ -8,6 +8,7 @@ export {
   Frame,
   GeneratorPrototype,
   gen,
+  ASYNC_KIND,
   mark,
   shell,
   setResumeHook,
@@ -67,3 +68,8 @@ export { Lock, AcquireOp } from "./tasklets/lock.js";
 export { captureGraph, restoreGraph, type GraphData, type GraphObject, type GraphValue } from "./tasklets/capture.js";
 
 provideModule("@spickle/runtime", runtime);
+// compiled async functions
+export {
+  Task, Forward, NativeReaction, ThenableJob, SubscribeJob, AsyncQueue, asyncQueue, adoptAsyncQueue, startAsync, isTask,
+  PENDING, FULFILLED, REJECTED, type TaskState, type Reaction,
+} from "./async/task.js";

@@ -4,6 +4,7 @@
 
 import { types as t, type NodePath, type PluginObj } from "@babel/core";
 import { lowerGeneratorBody } from "../lower/index.js";
+import { asyncToGenerator, isCompilableAsync } from "./async.js";
 import { moveLocals, needsFramedDefaults } from "./locals.js";
 import { isMethod, rewriteSuper, wrapObjectHolder } from "./methods.js";
 import { RuntimeRef } from "./runtime-ref.js";
@@ -41,6 +42,11 @@ export function prepareGenerators(state: PrepareState): PluginObj {
         exit(fn) {
           // `super` in arrows of plain methods goes through the home object, so those arrows can
           // be lifted out of their method (closures pass).
+          if (isCompilableAsync(fn)) {
+            asyncToGenerator(fn);
+            prepareGenerator(fn, state, true);
+            return;
+          }
           if (isMethod(fn) && !fn.node.generator) rewriteSuper(fn, state.runtime!, { inArrowsOnly: true });
           if (!fn.node.generator || fn.node.async) return;
           const id = (fn.node as { id?: t.Identifier | null }).id;
@@ -52,7 +58,7 @@ export function prepareGenerators(state: PrepareState): PluginObj {
   };
 }
 
-function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
+function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState, isAsync = false): void {
   const runtime = state.runtime!;
   lowerGeneratorBody(fn, { rt: (name) => runtime.get(name) });
   if (isMethod(fn)) rewriteSuper(fn, runtime);
@@ -61,5 +67,5 @@ function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
     framedDefaults: needsFramedDefaults(fn),
     named: (value, name) => runtime.call("named", [value, t.stringLiteral(name)]),
   });
-  splitGenerator(fn, locals, plan, runtime, state.bodies);
+  splitGenerator(fn, locals, plan, runtime, state.bodies, isAsync);
 }
