@@ -73,3 +73,4 @@ export {
   Task, Forward, NativeReaction, ThenableJob, SubscribeJob, AsyncQueue, asyncQueue, adoptAsyncQueue, startAsync, isTask,
   PENDING, FULFILLED, REJECTED, type TaskState, type Reaction,
 } from "./async/task.js";
+export { promiseAll, promiseAllSettled, promiseAny, promiseRace, Aggregate, AggregateElement, RaceElement } from "./async/combinators.js";

@@ -24,7 +24,7 @@ const WAITING_ON = Symbol("spickle.waitingOn");
 
 /** What a task's settlement runs: a task parked on it (resumed with the outcome), a `Forward`
  * (settles another task the same way), or a `NativeReaction` (`then` callbacks of other code). */
-export type Reaction = Task | Forward | NativeReaction;
+export type Reaction = Task | DataReaction | NativeReaction;
 
 export class Task {
   state: TaskState = PENDING;
@@ -52,6 +52,15 @@ registerDataClass(Task, "Task", { shared: true });
 /** Settles `task` as its source settles. */
 export class Forward {
   constructor(public task: Task) {}
+  settle(state: TaskState, value: unknown): void {
+    if (state === FULFILLED) fulfill(this.task, value);
+    else reject(this.task, value);
+  }
+}
+
+/** A data reaction of the runtime's own (a combinator's element): `settle` runs as its job. */
+export interface DataReaction {
+  settle(state: TaskState, value: unknown): void;
 }
 registerDataClass(Forward, "TaskForward");
 
@@ -127,9 +136,6 @@ function enqueue(job: unknown, state: TaskState, value: unknown): void {
 function runJob(job: unknown, state: TaskState, value: unknown): void {
   if (job instanceof Task) {
     step(job, state, value);
-  } else if (job instanceof Forward) {
-    if (state === FULFILLED) fulfill(job.task, value);
-    else reject(job.task, value);
   } else if (job instanceof NativeReaction) {
     const handler = state === FULFILLED ? job.onFulfilled : job.onRejected;
     if (typeof handler !== "function") {
@@ -147,6 +153,8 @@ function runJob(job: unknown, state: TaskState, value: unknown): void {
     job.resolve(result);
   } else if (job instanceof SubscribeJob) {
     subscribe(job.source, job.reaction);
+  } else if (!(job instanceof ThenableJob)) {
+    (job as DataReaction).settle(state, value);
   } else {
     const { thenable, then, target, resume } = job as ThenableJob;
     const [resolveFn, rejectFn] = resolvingFunctions(target, resume);
@@ -185,7 +193,7 @@ function step(task: Task, state: TaskState, value: unknown): void {
   }
   if (result.done) {
     task.body = null;
-    resolve(task, result.value);
+    resolveTask(task, result.value);
   } else {
     awaitValue(task, result.value);
   }
@@ -273,7 +281,7 @@ function resolvingFunctions(target: Task, resume: boolean): [(value: unknown) =>
 // Settling a task.
 
 /** Resolves `task` with what its body returned (adopting a thenable's outcome). */
-function resolve(task: Task, value: unknown): void {
+export function resolveTask(task: Task, value: unknown): void {
   if ((typeof value === "object" && value !== null) || typeof value === "function") {
     if (value === task) {
       reject(task, new TypeError("Chaining cycle detected for promise #<Promise>"));
@@ -285,14 +293,14 @@ function resolve(task: Task, value: unknown): void {
   }
 }
 
-function fulfill(task: Task, value: unknown): void {
+export function fulfill(task: Task, value: unknown): void {
   if (task.state !== PENDING) return;
   task.state = FULFILLED;
   task.value = value;
   trigger(task);
 }
 
-function reject(task: Task, error: unknown): void {
+export function reject(task: Task, error: unknown): void {
   if (task.state !== PENDING) return;
   task.state = REJECTED;
   task.value = error;
@@ -314,7 +322,7 @@ function trigger(task: Task): void {
 }
 
 /** Adds `reaction` to `source`: run when it settles, or now as a job if it has. */
-function subscribe(source: Task, reaction: Reaction): void {
+export function subscribe(source: Task, reaction: Reaction): void {
   if (source.state === PENDING) {
     (source.reactions ??= []).push(reaction);
     source.handled = true;

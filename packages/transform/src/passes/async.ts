@@ -4,6 +4,7 @@
 // `this` and `arguments` are the enclosing ones.
 
 import { types as t, type NodePath } from "@babel/core";
+import type { RuntimeRef } from "./runtime-ref.js";
 
 /** Async functions the compiler leaves native: async generators and bodies with `for await`. */
 export function isCompilableAsync(fn: NodePath<t.Function>): boolean {
@@ -38,4 +39,16 @@ export function asyncToGenerator(fn: NodePath<t.Function>): void {
   });
   fn.node.async = false;
   fn.node.generator = true;
+}
+
+const COMBINATORS: Record<string, string> = { all: "promiseAll", allSettled: "promiseAllSettled", any: "promiseAny", race: "promiseRace" };
+
+/** `Promise.all(x)` (and allSettled, any, race) of the global Promise → the runtime's, under which
+ * compiled tasks are promises (so the aggregate is data and its ordering V8's). */
+export function rewritePromiseCombinator(call: NodePath<t.CallExpression>, rt: RuntimeRef): void {
+  const callee = call.node.callee;
+  if (!t.isMemberExpression(callee) || callee.computed || !t.isIdentifier(callee.object, { name: "Promise" })) return;
+  if (!t.isIdentifier(callee.property) || !Object.hasOwn(COMBINATORS, callee.property.name)) return;
+  if (call.scope.hasBinding("Promise", true) || call.node.arguments.length !== 1 || t.isSpreadElement(call.node.arguments[0])) return;
+  call.replaceWith(rt.call(COMBINATORS[callee.property.name]!, [call.node.arguments[0] as t.Expression]));
 }

@@ -4,7 +4,7 @@
 
 import { types as t, type NodePath, type PluginObj } from "@babel/core";
 import { lowerGeneratorBody } from "../lower/index.js";
-import { asyncToGenerator, isCompilableAsync } from "./async.js";
+import { asyncToGenerator, isCompilableAsync, rewritePromiseCombinator } from "./async.js";
 import { moveLocals, needsFramedDefaults } from "./locals.js";
 import { isMethod, rewriteSuper, wrapObjectHolder } from "./methods.js";
 import { RuntimeRef } from "./runtime-ref.js";
@@ -27,6 +27,9 @@ export function prepareGenerators(state: PrepareState): PluginObj {
         exit(program) {
           state.runtime!.finish(program, state.runtimeSpecifier);
         },
+      },
+      CallExpression(call) {
+        rewritePromiseCombinator(call, state.runtime!);
       },
       ObjectExpression: {
         exit(literal) {
