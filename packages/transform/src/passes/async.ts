@@ -25,9 +25,12 @@ export function isCompilableAsync(fn: NodePath<t.Function>): boolean {
 }
 
 /** Turns the async function at `fn` into a generator function that yields what it awaited. */
-export function asyncToGenerator(fn: NodePath<t.Function>): void {
+export function asyncToGenerator(start: NodePath<t.Function>): NodePath<t.Function> {
+  let fn = start;
   if (fn.isArrowFunctionExpression()) {
-    fn.arrowFunctionToExpression({ allowInsertArrow: false, noNewArrows: true });
+    const arrow = inFunctionEnvironment(fn);
+    arrow.arrowFunctionToExpression({ allowInsertArrow: false, noNewArrows: true });
+    fn = arrow;
   }
   fn.traverse({
     Function(inner) {
@@ -39,6 +42,34 @@ export function asyncToGenerator(fn: NodePath<t.Function>): void {
   });
   fn.node.async = false;
   fn.node.generator = true;
+  return fn;
+}
+
+/** The arrow at `arrow`, moved (when it is in a class field's initializer, which has no function
+ * to keep `this` in) into `(function () { return initializer; }).call(this)`. */
+function inFunctionEnvironment(arrow: NodePath<t.ArrowFunctionExpression>): NodePath<t.ArrowFunctionExpression> {
+  for (let p: NodePath | null = arrow.parentPath; p !== null && !p.isProgram(); p = p.parentPath) {
+    if (p.isFunction() && !p.isArrowFunctionExpression()) return arrow;
+    if (p.isClassProperty() || p.isClassPrivateProperty() || p.isClassAccessorProperty() || p.isStaticBlock()) {
+      if (p.isStaticBlock()) return arrow;
+      const field = p as NodePath<t.ClassProperty>;
+      const value = field.node.value!;
+      const wrapper = t.functionExpression(null, [], t.blockStatement([t.returnStatement(value)]));
+      field.node.value = t.callExpression(t.memberExpression(wrapper, t.identifier("call")), [t.thisExpression()]);
+      let moved: NodePath<t.ArrowFunctionExpression> | null = null;
+      field.get("value").traverse({
+        ArrowFunctionExpression(q) {
+          if (q.node === arrow.node) {
+            moved = q;
+            q.stop();
+          }
+        },
+      });
+      if (moved === null) throw arrow.buildCodeFrameError("spickle: internal error: async arrow lost in its field");
+      return moved;
+    }
+  }
+  return arrow;
 }
 
 const COMBINATORS: Record<string, string> = { all: "promiseAll", allSettled: "promiseAllSettled", any: "promiseAny", race: "promiseRace" };

@@ -46,8 +46,7 @@ export function prepareGenerators(state: PrepareState): PluginObj {
           // `super` in arrows of plain methods goes through the home object, so those arrows can
           // be lifted out of their method (closures pass).
           if (isCompilableAsync(fn)) {
-            asyncToGenerator(fn);
-            prepareGenerator(fn, state, true);
+            prepareGenerator(asyncToGenerator(fn), state, true);
             return;
           }
           if (isMethod(fn) && !fn.node.generator) rewriteSuper(fn, state.runtime!, { inArrowsOnly: true });
