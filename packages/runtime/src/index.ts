@@ -71,6 +71,7 @@ provideModule("@spickle/runtime", runtime);
 // compiled async functions
 export {
   Task, Forward, NativeReaction, ThenableJob, SubscribeJob, AsyncQueue, asyncQueue, adoptAsyncQueue, startAsync, isTask,
+  setJobHook, foreignWaitOf, foreignWaitCount,
   PENDING, FULFILLED, REJECTED, type TaskState, type Reaction,
 } from "./async/task.js";
 export { promiseAll, promiseAllSettled, promiseAny, promiseRace, Aggregate, AggregateElement, RaceElement } from "./async/combinators.js";

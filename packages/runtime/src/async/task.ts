@@ -17,10 +17,25 @@ export const FULFILLED = 1;
 export const REJECTED = 2;
 export type TaskState = typeof PENDING | typeof FULFILLED | typeof REJECTED;
 
-/** Symbol-keyed caches of a task (never data): the native rejected promise that tells Node about
- * an unhandled rejection, and the native promise the task is waiting on. */
-const UNHANDLED = Symbol("spickle.unhandled");
-const WAITING_ON = Symbol("spickle.waitingOn");
+/** What a task holds that is not data, kept off the task: the native rejected promise that tells
+ * Node about an unhandled rejection, and the foreign promise or thenable its body waits on. */
+const unhandledOf = new WeakMap<Task, Promise<never>>();
+const waitingOn = new WeakMap<Task, object>();
+let foreignWaits = 0;
+function waitOn(task: Task, foreign: object): void {
+  if (!waitingOn.has(task)) foreignWaits++;
+  waitingOn.set(task, foreign);
+}
+
+/** How many tasks wait on a foreign promise or thenable (a checkpoint waits until none does). */
+export function foreignWaitCount(): number {
+  return foreignWaits;
+}
+
+/** The foreign promise or thenable `task`'s body waits on (a checkpoint waits for it), if any. */
+export function foreignWaitOf(task: Task): object | undefined {
+  return waitingOn.get(task);
+}
 
 /** What a task's settlement runs: a task parked on it (resumed with the outcome), a `Forward`
  * (settles another task the same way), or a `NativeReaction` (`then` callbacks of other code). */
@@ -37,8 +52,6 @@ export class Task {
   reactions: Reaction[] | null = null;
   /** Whether a rejection has (or had) a handler. */
   handled = false;
-  declare [UNHANDLED]?: Promise<never>;
-  declare [WAITING_ON]?: object;
 
   constructor(body: Generator | null) {
     this.body = body;
@@ -90,7 +103,8 @@ export class AsyncQueue {
   head = 0;
   /** Set when a restored queue replaces this one: its microtasks then do nothing. */
   abandoned = false;
-  readonly step = (): void => {
+  /** Runs the first pending job. */
+  step(): void {
     if (this.abandoned) return;
     const items = this.items;
     const index = this.head;
@@ -107,11 +121,30 @@ export class AsyncQueue {
       this.head = 0;
     }
     runJob(job, state, value);
-  };
+    if (jobHook !== null) jobHook(this);
+  }
+}
+/** Each queue's `step`, bound (kept off the queue: not data). */
+const steps = new WeakMap<AsyncQueue, () => void>();
+function stepOf(queue: AsyncQueue): () => void {
+  let step = steps.get(queue);
+  if (step === undefined) {
+    step = () => queue.step();
+    steps.set(queue, step);
+  }
+  return step;
 }
 registerDataClass(AsyncQueue, "AsyncQueue", { shared: true });
 
 let queue = new AsyncQueue();
+let queueStep = stepOf(queue);
+let jobHook: ((queue: AsyncQueue) => void) | null = null;
+
+/** Installs (or, with null, removes) the function called after each job, when every compiled
+ * async body is suspended (tests checkpoint there). */
+export function setJobHook(hook: ((queue: AsyncQueue) => void) | null): void {
+  jobHook = hook;
+}
 
 /** The queue of pending jobs (a checkpoint saves it with the tasks it references). */
 export function asyncQueue(): AsyncQueue {
@@ -124,13 +157,14 @@ export function adoptAsyncQueue(restored: AsyncQueue): void {
   if (restored === queue) return;
   queue.abandoned = true;
   queue = restored;
+  queueStep = stepOf(restored);
   restored.abandoned = false;
-  for (let index = restored.head; index < restored.items.length; index += 3) queueMicrotask(restored.step);
+  for (let index = restored.head; index < restored.items.length; index += 3) queueMicrotask(queueStep);
 }
 
 function enqueue(job: unknown, state: TaskState, value: unknown): void {
   queue.items.push(job, state, value);
-  queueMicrotask(queue.step);
+  queueMicrotask(queueStep);
 }
 
 function runJob(job: unknown, state: TaskState, value: unknown): void {
@@ -182,7 +216,7 @@ const generatorThrow = (GeneratorPrototype as { throw(error: unknown): IteratorR
 /** Continues `task`'s body with the outcome of what it awaited, up to its next await or its end. */
 function step(task: Task, state: TaskState, value: unknown): void {
   const body = task.body!;
-  task[WAITING_ON] = undefined;
+  if (foreignWaits !== 0 && waitingOn.delete(task)) foreignWaits--;
   let result: IteratorResult<unknown>;
   try {
     result = state === FULFILLED ? resumeNext(body, value) : generatorThrow.call(body, value);
@@ -214,7 +248,7 @@ function awaitValue(task: Task, value: unknown): void {
   }
   if (types.isPromise(value) && (value as { constructor?: unknown }).constructor === Promise) {
     // A native promise: its reaction resumes the body directly (no extra tick), as V8's does.
-    task[WAITING_ON] = value;
+    waitOn(task, value as object);
     nativeThen.call(value, (result) => step(task, FULFILLED, result), (error) => step(task, REJECTED, error));
     return;
   }
@@ -244,7 +278,7 @@ function settleWith(target: Task, value: unknown, resume: boolean): void {
     enqueue(new SubscribeJob(value, resume ? target : new Forward(target)), FULFILLED, undefined);
     return;
   }
-  if (resume) target[WAITING_ON] = value as object;
+  if (resume) waitOn(target, value as object);
   enqueue(new ThenableJob(value as object, then, target, resume), FULFILLED, undefined);
 }
 
@@ -307,8 +341,7 @@ export function reject(task: Task, error: unknown): void {
   if (task.reactions === null && !task.handled) {
     // Node reports a rejection nobody handles by the end of this tick: a native rejected promise
     // gets exactly that treatment, and is marked handled when the task gets a handler.
-    const unhandled = Promise.reject(error);
-    task[UNHANDLED] = unhandled;
+    unhandledOf.set(task, Promise.reject(error));
   }
   trigger(task);
 }
@@ -330,9 +363,9 @@ export function subscribe(source: Task, reaction: Reaction): void {
   }
   if (source.state === REJECTED && !source.handled) {
     source.handled = true;
-    const unhandled = source[UNHANDLED];
+    const unhandled = unhandledOf.get(source);
     if (unhandled !== undefined) {
-      source[UNHANDLED] = undefined;
+      unhandledOf.delete(source);
       unhandled.catch(ignore);
     }
   }
