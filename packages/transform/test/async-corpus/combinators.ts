@@ -45,7 +45,8 @@ const shapes: [string, () => Promise<unknown>[]][] = [
 for (const kind of kinds) {
   for (const [shape, make] of shapes) {
     if (kind === "race" && shape === "empty") continue; // never settles
-    cases.push({ name: `${kind}: ${shape}`, run: async () => { const r = combine(kind, make()); tick("after"); return await r; } });
+    cases.push({ name: `${kind}: ${shape}`, foreign: true, run: async () => { const r = combine(kind, make()); tick("after"); return await r; } });
+    cases.push({ name: `${kind}: ${shape}, awaited`, foreign: shape.includes("native"), run: async () => await combine(kind, make()) });
     cases.push({ name: `${kind}: ${shape}, then`, run: () => combine(kind, make()).then((v) => { log.push(["then", v]); return v; }, (e) => { log.push(["caught", String(e)]); return "c"; }) });
   }
 }

@@ -7,4 +7,7 @@ export interface AsyncCase {
   name: string;
   /** Runs the program; what it returns (or throws) is logged last. */
   run: () => unknown;
+  /** The program schedules native promise work (a `then` on a native promise, a timer) that no
+   * snapshot holds: it is compared natively and compiled, not checkpointed. */
+  foreign?: boolean;
 }
