@@ -68,9 +68,10 @@ export default async function ({ quick }) {
 
   // A checkpoint of 10,000 suspended async functions: dumps of every waiting task and the gate.
   const { dumps } = await import("@spickle/pickle");
-  const m = modules.spickle;
-  const gate = m.gateTask(1_000_000_000);
-  const waiting = m.suspended(10_000, gate);
+  // Called detached, as a program would: `this` is undefined, not the module namespace.
+  const { gateTask, suspended } = modules.spickle;
+  const gate = gateTask(new Promise(() => {}));
+  const waiting = suspended(10_000, gate);
   await null;
   const checkpointTimes = [];
   let bytes = 0;

@@ -38,8 +38,7 @@ export function suspended(n: number, gate: Promise<number>): Promise<number>[] {
   return waiting;
 }
 
-/** A task that stays pending until `release` is awaited to its end. */
-export async function gateTask(steps: number): Promise<number> {
-  for (let i = 0; i < steps; i++) await null;
-  return 1;
+/** A task that stays pending while `hold` does. */
+export async function gateTask(hold: Promise<number>): Promise<number> {
+  return await hold;
 }
