@@ -70,9 +70,9 @@ export default async function ({ quick }) {
   const { dumps } = await import("@spickle/pickle");
   // Called detached, as a program would: `this` is undefined, not the module namespace.
   const { gateTask, suspended } = modules.spickle;
-  const gate = gateTask(new Promise(() => {}));
+  const gate = gateTask();
   const waiting = suspended(10_000, gate);
-  await null;
+  await new Promise((resolve) => setImmediate(resolve));
   const checkpointTimes = [];
   let bytes = 0;
   for (let r = 0; r < (quick ? 3 : 7); r++) {

@@ -38,7 +38,16 @@ export function suspended(n: number, gate: Promise<number>): Promise<number>[] {
   return waiting;
 }
 
-/** A task that stays pending while `hold` does. */
-export async function gateTask(hold: Promise<number>): Promise<number> {
-  return await hold;
+/** A task that never settles and holds nothing foreign: two async functions awaiting each other. */
+export function gateTask(): Promise<number> {
+  let other: Promise<number> | null = null;
+  const gate = (async () => {
+    await null;
+    return await other!;
+  })();
+  other = (async () => {
+    await null;
+    return await gate;
+  })();
+  return gate;
 }
