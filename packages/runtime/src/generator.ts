@@ -492,11 +492,31 @@ for (const name of ["next", "return", "throw"] as const) {
 /** The methods installed on %GeneratorPrototype% (their source text reads as native). */
 export const generatorPrototypeMethods: readonly Function[] = Object.values(generatorMethods);
 
+/** Kind argument of `mark` and `gen` for a compiled async function (its body is a generator that
+ * yields what it awaits; a call returns the task `startAsync` makes). */
+export const ASYNC_KIND = 1;
+const AsyncFunctionPrototype = Object.getPrototypeOf(async function () {}) as object;
+let startAsync: ((generator: Generator) => unknown) | null = null;
+
+/** Installs what a compiled async function's call does with its new body (see async/task.ts). */
+export function setAsyncStart(start: (generator: Generator) => unknown): void {
+  startAsync = start;
+}
+
 /** Gives a compiled generator function the prototype chain of a native one (and, for a function
- * the compiler had to name, the `name` a native one would have had). */
-export function mark<F extends Function>(fn: F, name?: string): F {
+ * the compiler had to name, the `name` a native one would have had); with ASYNC_KIND, of a native
+ * async function. */
+export function mark<F extends Function>(fn: F, name?: string, kind?: number): F {
   if ((fn as { [MARKED]?: boolean })[MARKED] === true) return fn;
   if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
+  if (kind === ASYNC_KIND) {
+    if (Object.getPrototypeOf(fn) !== AsyncFunctionPrototype) {
+      Object.setPrototypeOf(fn, AsyncFunctionPrototype);
+      // An async function has no prototype; a plain function's cannot be deleted, only emptied.
+      if (Object.prototype.hasOwnProperty.call(fn, "prototype")) (fn as { prototype?: unknown }).prototype = undefined;
+    }
+    return fn;
+  }
   Object.setPrototypeOf(fn, GeneratorFunctionPrototype);
   Object.defineProperty(fn, "prototype", {
     value: Object.create(GeneratorPrototype),
@@ -515,7 +535,9 @@ export function gen(
   self: unknown,
   locals: Locals,
   tries: readonly TryEntry[] | null,
+  kind?: number,
 ): Generator {
+  if (kind === ASYNC_KIND) return startAsync!(shell(GeneratorPrototype, new Frame(body, fn, self, locals, tries))) as Generator;
   if ((fn as { [MARKED]?: boolean })[MARKED] !== true) mark(fn);
   const proto = (fn as { prototype?: unknown }).prototype;
   return shell(typeof proto === "object" && proto !== null ? proto : GeneratorPrototype, new Frame(body, fn, self, locals, tries));

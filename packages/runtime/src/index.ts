@@ -8,6 +8,7 @@ export {
   Frame,
   GeneratorPrototype,
   gen,
+  ASYNC_KIND,
   mark,
   shell,
   setResumeHook,
@@ -68,3 +69,10 @@ export { all, race, select, JoinOp, GroupOp, SelectOp, type Selected, type Selec
 export { captureGraph, restoreGraph, type GraphData, type GraphObject, type GraphValue } from "./tasklets/capture.js";
 
 provideModule("@spickle/runtime", runtime);
+// compiled async functions
+export {
+  Task, Forward, NativeReaction, ThenableJob, SubscribeJob, AsyncQueue, asyncQueue, adoptAsyncQueue, startAsync, isTask,
+  setJobHook, foreignWaitOf, foreignWaitCount,
+  PENDING, FULFILLED, REJECTED, type TaskState, type Reaction,
+} from "./async/task.js";
+export { promiseAll, promiseAllSettled, promiseAny, promiseRace, Aggregate, AggregateElement, RaceElement } from "./async/combinators.js";

@@ -5,12 +5,12 @@
 import { mark } from "./generator.js";
 
 /** Marks the generator method `key` of `owner` (a prototype, a class or an object literal). */
-export function markMethod(owner: object, key: PropertyKey): Function {
+export function markMethod(owner: object, key: PropertyKey, kind?: number): Function {
   const descriptor = Object.getOwnPropertyDescriptor(owner, key);
   if (descriptor === undefined || typeof descriptor.value !== "function") {
     throw new TypeError(`spickle: generator method ${String(key)} not found on its class`);
   }
-  return mark(descriptor.value);
+  return mark(descriptor.value, undefined, kind);
 }
 
 /** `super[key]` in a method whose home object is `home`. */

@@ -38,7 +38,8 @@ export function isMethod(fn: NodePath<t.Function>): fn is MethodPath {
 }
 
 /** Returns an expression naming the method function, valid inside the method's own body. */
-export function methodReference(method: MethodPath, rt: RuntimeRef): t.Expression {
+export function methodReference(method: MethodPath, rt: RuntimeRef, kind?: number): t.Expression {
+  const kindArgs = kind === undefined ? [] : [t.numericLiteral(kind)];
   if (method.isClassPrivateMethod()) {
     // Private methods are not reachable from the class; `this.#m` is, inside the method.
     const ref = declareNear(method, "method");
@@ -46,7 +47,7 @@ export function methodReference(method: MethodPath, rt: RuntimeRef): t.Expressio
     return t.logicalExpression(
       "??",
       t.cloneNode(ref),
-      t.assignmentExpression("=", t.cloneNode(ref), rt.call("mark", [t.memberExpression(t.thisExpression(), key)])),
+      t.assignmentExpression("=", t.cloneNode(ref), rt.call("mark", [t.memberExpression(t.thisExpression(), key), ...(kind === undefined ? [] : [t.identifier("undefined")]), ...kindArgs])),
     );
   }
   const node = method.node as t.ClassMethod | t.ObjectMethod;
@@ -56,7 +57,7 @@ export function methodReference(method: MethodPath, rt: RuntimeRef): t.Expressio
   const owner = isStatic(method) || method.isObjectMethod()
     ? t.cloneNode(holder.home)
     : t.memberExpression(t.cloneNode(holder.home), t.identifier("prototype"));
-  holder.add(t.assignmentExpression("=", t.cloneNode(ref), rt.call("markMethod", [owner, key])));
+  holder.add(t.assignmentExpression("=", t.cloneNode(ref), rt.call("markMethod", [owner, key, ...kindArgs])));
   return t.cloneNode(ref);
 }
 

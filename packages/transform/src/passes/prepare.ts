@@ -4,6 +4,7 @@
 
 import { types as t, type NodePath, type PluginObj } from "@babel/core";
 import { lowerGeneratorBody } from "../lower/index.js";
+import { asyncToGenerator, isCompilableAsync, rewritePromiseCombinator } from "./async.js";
 import { moveLocals, needsFramedDefaults } from "./locals.js";
 import { isMethod, rewriteSuper, wrapObjectHolder } from "./methods.js";
 import { RuntimeRef } from "./runtime-ref.js";
@@ -31,6 +32,9 @@ export function prepareGenerators(state: PrepareState): PluginObj {
           state.runtime!.finish(program, state.runtimeSpecifier);
         },
       },
+      CallExpression(call) {
+        rewritePromiseCombinator(call, state.runtime!);
+      },
       ObjectExpression: {
         exit(literal) {
           wrapObjectHolder(literal);
@@ -45,6 +49,10 @@ export function prepareGenerators(state: PrepareState): PluginObj {
         exit(fn) {
           // `super` in arrows of plain methods goes through the home object, so those arrows can
           // be lifted out of their method (closures pass).
+          if (isCompilableAsync(fn)) {
+            prepareGenerator(asyncToGenerator(fn), state, true);
+            return;
+          }
           if (isMethod(fn) && !fn.node.generator) rewriteSuper(fn, state.runtime!, { inArrowsOnly: true });
           if (!fn.node.generator || fn.node.async) return;
           const id = (fn.node as { id?: t.Identifier | null }).id;
@@ -56,7 +64,7 @@ export function prepareGenerators(state: PrepareState): PluginObj {
   };
 }
 
-function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
+function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState, isAsync = false): void {
   const runtime = state.runtime!;
   lowerGeneratorBody(fn, { rt: (name) => runtime.get(name) });
   if (isMethod(fn)) rewriteSuper(fn, runtime);
@@ -66,6 +74,6 @@ function prepareGenerator(fn: NodePath<t.Function>, state: PrepareState): void {
     named: (value, name) => runtime.call("named", [value, t.stringLiteral(name)]),
   });
   hideVerbatimLoops(fn, locals.name, state.verbatim);
-  const body = splitGenerator(fn, locals, plan, runtime, state.bodies);
+  const body = splitGenerator(fn, locals, plan, runtime, state.bodies, isAsync);
   state.stepLocals.set(body, plan.stepLocals);
 }

@@ -8,6 +8,9 @@ import type { Initial, LocalsPlan } from "./locals.js";
 import { isMethod, methodReference, placeInClass } from "./methods.js";
 import type { RuntimeRef } from "./runtime-ref.js";
 
+/** Kind argument of `_rt.gen` and `_rt.mark` for an async function (the runtime's ASYNC_KIND). */
+const ASYNC_KIND = 1;
+
 /** Body function name → name of its locals object, for the lift pass. */
 export type BodyRegistry = Map<string, string>;
 /** Body function name → names of its step function's plain locals (see liveness.ts). */
@@ -19,8 +22,9 @@ export function splitGenerator(
   plan: LocalsPlan,
   rt: RuntimeRef,
   bodies: BodyRegistry,
+  isAsync = false,
 ): string {
-  const fnRef = functionReference(fn, rt);
+  const fnRef = functionReference(fn, rt, isAsync);
   const bodyId = fn.scope.generateUidIdentifier(`${nameHint(fn)}$body`);
   bodies.set(bodyId.name, L.name);
 
@@ -38,7 +42,9 @@ export function splitGenerator(
     }
     localsArg = t.cloneNode(L);
   }
-  const start = rt.call("gen", [t.cloneNode(bodyId), t.cloneNode(fnRef), t.thisExpression(), localsArg, t.nullLiteral()]);
+  const startArgs = [t.cloneNode(bodyId), t.cloneNode(fnRef), t.thisExpression(), localsArg, t.nullLiteral()];
+  if (isAsync) startArgs.push(t.numericLiteral(ASYNC_KIND));
+  const start = rt.call("gen", startArgs);
   fn.node.generator = false;
   statements.push(t.returnStatement(start));
   if (!isMethod(fn)) {
@@ -49,7 +55,7 @@ export function splitGenerator(
   fn.node.body = t.blockStatement(statements);
 
   placeVehicle(fn, vehicle);
-  markFunction(fn, rt);
+  markFunction(fn, rt, isAsync);
   return bodyId.name;
 }
 
@@ -77,8 +83,8 @@ function nameHint(fn: NodePath<t.Function>): string {
 }
 
 /** An expression that names the generator function from inside its own body. */
-function functionReference(fn: NodePath<t.Function>, rt: RuntimeRef): t.Expression {
-  if (isMethod(fn)) return methodReference(fn, rt);
+function functionReference(fn: NodePath<t.Function>, rt: RuntimeRef, isAsync: boolean): t.Expression {
+  if (isMethod(fn)) return methodReference(fn, rt, isAsync ? ASYNC_KIND : undefined);
   if (fn.isFunctionDeclaration() || fn.isFunctionExpression()) {
     if (fn.node.id == null) {
       // Anonymous: name it for the reference; `mark` restores the name a native one would have.
@@ -125,12 +131,13 @@ function placeVehicle(fn: NodePath<t.Function>, vehicle: t.FunctionDeclaration):
   statement.insertBefore(vehicle);
 }
 
-function markFunction(fn: NodePath<t.Function>, rt: RuntimeRef): void {
+function markFunction(fn: NodePath<t.Function>, rt: RuntimeRef, isAsync: boolean): void {
   if (isMethod(fn)) return; // marked when its class or literal captures it
+  const kind = isAsync ? [t.numericLiteral(ASYNC_KIND)] : [];
   if (fn.isFunctionDeclaration()) {
     // Hoisted like the declaration, so the function looks like a generator before it runs.
     const owner = fn.parentPath.isExportDeclaration() ? fn.parentPath.parentPath! : fn.parentPath;
-    const statement = t.expressionStatement(rt.call("mark", [t.cloneNode(fn.node.id!)]));
+    const statement = t.expressionStatement(rt.call("mark", [t.cloneNode(fn.node.id!), ...(isAsync ? [t.identifier("undefined"), ...kind] : [])]));
     if (owner.isProgram()) owner.unshiftContainer("body", statement);
     else if (owner.isBlockStatement()) owner.unshiftContainer("body", statement);
     else if (owner.isSwitchCase()) owner.unshiftContainer("consequent", statement);
@@ -140,5 +147,7 @@ function markFunction(fn: NodePath<t.Function>, rt: RuntimeRef): void {
   const inferred = (fn.node as { inferredName?: string }).inferredName;
   const args: t.Expression[] = [fn.node as t.FunctionExpression];
   if (inferred !== undefined) args.push(t.stringLiteral(inferred));
+  else if (isAsync) args.push(t.identifier("undefined"));
+  args.push(...kind);
   fn.replaceWith(rt.call("mark", args));
 }

@@ -49,11 +49,10 @@ function writeAtomic(path: string, text: string): void {
 }
 
 /** Writes compiled code (and its map, linked by a sourceMappingURL comment) under .gen/<sub>/ and imports it. */
-export async function writeAndImport(sub: string, name: string, code: string, map: unknown): Promise<CorpusModule> {
+export async function writeAndImport(sub: string, name: string, code: string, map: unknown, source = corpusPath(name)): Promise<CorpusModule> {
   const dir = sub ? join(genDir, sub) : genDir;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${basename(name, ".ts")}.mjs`);
-  const source = corpusPath(name);
   let text = code;
   if (map && typeof map === "object") {
     const m = { ...(map as SourceMapLike) };
