@@ -1,3 +1,4 @@
+export type { TypeScriptOptions } from "./passes/typescript-options.js";
 export { compile, type CompileOptions, type CompileResult, type SourceMap } from "./compile.js";
 export { CompileError } from "./errors.js";
 
