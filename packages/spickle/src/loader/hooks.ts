@@ -2,9 +2,10 @@
 //
 // - resolve: `spickle`, `spickle/*` and `@spickle/*` resolve from spickle's own installation,
 //   whatever folder the importer is in; in the user's files (not under node_modules) `./x.js`
-//   resolves to `./x.ts` (and `.mjs` to `.mts`) when only the TypeScript file exists, and an
-//   extensionless relative import to `x.ts` or `x/index.ts`.
-// - load: `.ts`/`.mts`/`.mjs` files, and `.js` files Node loads as ESM, outside node_modules are
+//   resolves to `./x.ts` (and `.mjs` to `.mts`, `.cjs` to `.cts`) when only the TypeScript file
+//   exists, and an extensionless relative import to `x.ts` or `x/index.ts` (or `.tsx`); a bare
+//   specifier that the tsconfig's `paths` / `baseUrl` map to a file resolves to it (./tsconfig.ts).
+// - load: `.ts`/`.tsx`/`.mts`/`.cts`/`.mjs` files, and `.js` files Node loads as ESM, outside node_modules are
 //   compiled with `@spickle/transform` (loaded lazily, on the first cache miss), through the
 //   on-disk cache (./cache.ts).
 //
@@ -17,17 +18,19 @@
 import { readFileSync } from "node:fs";
 import type { InitializeHook, LoadHook, ResolveFnOutput, ResolveHook } from "node:module";
 import { basename, extname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { cacheSlotOf, readCacheEntry, writeCacheEntry } from "./cache.js";
 import { debug } from "./debug.js";
 import { compilerFingerprint } from "./fingerprint.js";
 import { isInNodeModules } from "./project.js";
+import { projectConfigOf } from "./tsconfig.js";
 import {
   ALWAYS_ESM,
   compilerDirOf,
   isExcluded as isExcludedFrom,
   isPathLike,
   isSpicklePackage,
+  pathsTarget,
   transformEntryUrl as defaultTransformEntryUrl,
   typeScriptAlternative,
 } from "./resolution.js";
@@ -46,7 +49,7 @@ interface CompileResult {
   code: string;
   map?: unknown;
 }
-type Compile = (source: string, options: { filename: string; moduleId: string }) => CompileResult;
+type Compile = (source: string, options: { filename: string; moduleId: string; typescript?: object }) => CompileResult;
 
 /** An error shown as its message alone (no hooks-thread stack). */
 function plainError(message: string): Error {
@@ -127,6 +130,16 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
       const url = typeScriptAlternative(specifier, parentURL);
       if (url !== undefined) return { url, format: "module", shortCircuit: true };
     }
+  } else if (!isPathLike(specifier) && parentURL?.startsWith("file:") && !specifier.startsWith("node:")) {
+    const parent = fileURLToPath(parentURL);
+    if (!isInNodeModules(parent)) {
+      // The tsconfig's `paths` / `baseUrl`, as tsc resolves them, before packages.
+      const paths = projectConfigOf(parent).paths;
+      for (const candidate of paths?.(specifier) ?? []) {
+        const file = pathsTarget(candidate);
+        if (file !== undefined) return { url: pathToFileURL(file).href, shortCircuit: true };
+      }
+    }
   }
   return nextResolve(specifier, context);
 };
@@ -152,7 +165,7 @@ async function compileCached(filename: string, source: string): Promise<string> 
   const compile = await loadCompile();
   let result: CompileResult;
   try {
-    result = compile(source, { filename, moduleId });
+    result = compile(source, { filename, moduleId, typescript: projectConfigOf(filename).options });
   } catch (error) {
     const { compileErrorDetails, isSourceError, makeCompileError } = await import("./compile-error.js");
     // A compiler bug (not a problem of the source) keeps its own message and stack.
