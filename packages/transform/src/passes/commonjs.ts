@@ -24,7 +24,7 @@ export const commonJsPlugin: PluginObj = {
         for (const statement of body) {
           if (t.isExportDefaultDeclaration(statement)) hasDefault = true;
           if (!t.isExportNamedDeclaration(statement) || statement.exportKind === "type") continue;
-          if (statement.declaration) exported.push(...Object.keys(t.getBindingIdentifiers(statement.declaration)));
+          if (statement.declaration) exported.push(...Object.keys(t.getBindingIdentifiers(statement.declaration, false, true)));
           else if (statement.source == null) {
             for (const specifier of statement.specifiers) {
               if (t.isExportSpecifier(specifier) && t.isIdentifier(specifier.exported)) {

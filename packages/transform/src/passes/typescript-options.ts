@@ -9,6 +9,7 @@ import proposalDecorators from "@babel/plugin-proposal-decorators";
 import transformReactJsx from "@babel/plugin-transform-react-jsx";
 import presetTypescript from "@babel/preset-typescript";
 import { assignedClassFieldsPlugin } from "./class-fields.js";
+import { legacyDecoratorsPlugin } from "./legacy-decorators.js";
 import { mayNeedTypeScriptModules, typeScriptModulesPlugin } from "./typescript-modules.js";
 
 /** The compiler options of a project's tsconfig that change the code a file compiles to (the
@@ -66,7 +67,7 @@ export function firstPass(filename: string, source: string, options: TypeScriptO
         : { runtime: "automatic", importSource: options.jsxImportSource ?? "react", development: runtime.development },
     ]);
   }
-  if (decorators) plugins.push([proposalDecorators, legacy ? { version: "legacy" } : { version: "2023-11" }]);
+  if (decorators) plugins.push(legacy ? legacyDecoratorsPlugin : [proposalDecorators, { version: "2023-11" }]);
   const defineFields = options.useDefineForClassFields !== false;
   if (typescript && !defineFields) plugins.push(assignedClassFieldsPlugin);
   const before: { plugins: PluginItem[] }[] = [];
@@ -79,7 +80,9 @@ export function firstPass(filename: string, source: string, options: TypeScriptO
             allowDeclareFields: defineFields,
             optimizeConstEnums: true,
             onlyRemoveTypeImports: options.verbatimModuleSyntax === true,
-            ...(jsxFile ? { isTSX: true, allExtensions: true } : {}),
+            // By extension the preset would compile `.cts` to CommonJS: ./commonjs.ts does that part.
+            allExtensions: true,
+            isTSX: jsxFile,
           },
         ],
       ]
