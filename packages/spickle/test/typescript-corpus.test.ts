@@ -149,7 +149,7 @@ function transpileNative(program: Program): string {
     });
     if (matcher !== null) {
       outputText = outputText.replace(/(from |require\(|import\()"([^".][^"]*)"/g, (whole, lead: string, specifier: string) => {
-        const target = matcher(specifier).map((c) => [c, `${c}.ts`, `${c}.tsx`].find((f) => existsSync(f))).find((f) => f !== undefined);
+        const target = matcher(specifier).map((c) => [c, `${c}.ts`, `${c}.tsx`, c.replace(/\.js$/, ".ts")].find((f) => existsSync(f))).find((f) => f !== undefined);
         if (target === undefined) return whole;
         let path = relative(dirname(file), target).replace(/\.tsx?$/, ".js");
         if (!path.startsWith(".")) path = `./${path}`;

@@ -83,6 +83,9 @@ export function firstPass(filename: string, source: string, options: TypeScriptO
             // By extension the preset would compile `.cts` to CommonJS: ./commonjs.ts does that part.
             allExtensions: true,
             isTSX: jsxFile,
+            // Imports of the JSX factory are used by the JSX this pass compiles: keep them.
+            jsxPragma: (options.jsxFactory ?? "React.createElement").split(".")[0],
+            jsxPragmaFrag: (options.jsxFragmentFactory ?? "React.Fragment").split(".")[0],
           },
         ],
       ]
