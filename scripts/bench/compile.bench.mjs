@@ -30,7 +30,11 @@ function corpusPrograms() {
   return readdirSync(corpusDir)
     .filter((name) => name.endsWith(".ts") && statSync(join(corpusDir, name)).isFile())
     .sort()
-    .map((name) => ({ name, source: readFileSync(join(corpusDir, name), "utf8") }));
+    .map((name) => {
+      const source = readFileSync(join(corpusDir, name), "utf8");
+      const header = /^\/\/ tsconfig: (\{.*\})$/m.exec(source);
+      return { name, source, options: header ? JSON.parse(header[1]) : {} };
+    });
 }
 
 /** Programs wrapped in `namespace P<i> { … }` (those with module-level-only syntax left out),
@@ -51,8 +55,9 @@ function bigFile(programs, lines) {
 const tsOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, isolatedModules: true, sourceMap: true };
 
 const variants = {
-  spickle: (name, source) => compile(source, { filename: name, moduleId: name }).code.length,
-  "tsc transpileModule": (name, source) => ts.transpileModule(source, { fileName: name, compilerOptions: tsOptions }).outputText.length,
+  spickle: (name, source, options) => compile(source, { filename: name, moduleId: name, typescript: options }).code.length,
+  "tsc transpileModule": (name, source, options) =>
+    ts.transpileModule(source, { fileName: name, compilerOptions: { ...tsOptions, experimentalDecorators: options.experimentalDecorators, useDefineForClassFields: options.useDefineForClassFields } }).outputText.length,
   ...(esbuild
     ? { "esbuild transform": (name, source) => esbuild.transformSync(source, { loader: "ts", format: "esm", target: "es2022", sourcemap: true, sourcefile: name }).code.length }
     : {}),
@@ -60,7 +65,7 @@ const variants = {
 
 function time(fn, inputs) {
   const start = process.hrtime.bigint();
-  for (const { name, source } of inputs) fn(name, source);
+  for (const { name, source, options } of inputs) fn(name, source, options ?? {});
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
@@ -81,7 +86,7 @@ export default async function () {
   const bigLines = big.split("\n").length - 1;
   const rows = [];
   const cases = [
-    { label: `one ${bigLines}-line file`, inputs: [{ name: "big.ts", source: big }] },
+    { label: `one ${bigLines}-line file`, inputs: [{ name: "big.ts", source: big, options: {} }] },
     { label: `${programs.length} corpus programs, one module each`, inputs: programs },
   ];
   let headline;
