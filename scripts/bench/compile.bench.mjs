@@ -59,7 +59,7 @@ const variants = {
   "tsc transpileModule": (name, source, options) =>
     ts.transpileModule(source, { fileName: name, compilerOptions: { ...tsOptions, experimentalDecorators: options.experimentalDecorators, useDefineForClassFields: options.useDefineForClassFields } }).outputText.length,
   ...(esbuild
-    ? { "esbuild transform": (name, source) => esbuild.transformSync(source, { loader: "ts", format: "esm", target: "es2022", sourcemap: true, sourcefile: name }).code.length }
+    ? { "esbuild transform": (name, source) => esbuild.transformSync(source, { loader: "ts", format: "esm", target: "es2022", sourcemap: true, sourcefile: name, tsconfigRaw: { compilerOptions: { experimentalDecorators: options.experimentalDecorators, useDefineForClassFields: options.useDefineForClassFields } } }).code.length }
     : {}),
 };
 
