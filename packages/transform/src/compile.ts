@@ -5,7 +5,6 @@
 
 import { parseSync, transformFromAstSync, traverse, type PluginItem } from "@babel/core";
 import generateModule from "@babel/generator";
-import presetTypescript from "@babel/preset-typescript";
 import type * as t from "@babel/types";
 import { toCompileError } from "./errors.js";
 import { closuresPlugin } from "./passes/closures/index.js";
@@ -15,6 +14,8 @@ import { liftBodies } from "./passes/lift.js";
 import { modulePlugin } from "./passes/module.js";
 import { prepareGenerators, type PrepareState } from "./passes/prepare.js";
 import { redirectHelpers, regeneratorPlugin } from "./passes/regenerator.js";
+import { commonJsPlugin, isCommonJsFile } from "./passes/commonjs.js";
+import { firstPass, OptionsError, type TypeScriptOptions } from "./passes/typescript-options.js";
 import { mayDeclareResources, resourcePlugins } from "./passes/resources.js";
 import { RUNTIME_SPECIFIER } from "./passes/runtime-ref.js";
 import { VerbatimLoops } from "./passes/verbatim.js";
@@ -31,6 +32,8 @@ export interface CompileOptions {
   sourceMaps?: boolean;
   /** Module specifier compiled code imports the runtime from (default "@spickle/runtime"). */
   runtimeSpecifier?: string;
+  /** The project's TypeScript compiler options that change the emitted code (its tsconfig's). */
+  typescript?: TypeScriptOptions;
 }
 
 export interface SourceMap {
@@ -49,13 +52,12 @@ export interface CompileResult {
   sites: SiteTable;
 }
 
-const TYPESCRIPT = /\.[cm]?tsx?$/;
-
 export function compile(source: string, options: CompileOptions): CompileResult {
   const { filename } = options;
   try {
     return compileUnchecked(source, options, false);
   } catch (error) {
+    if (error instanceof OptionsError) throw new Error(`spickle: ${filename}: ${error.message}`);
     throw toCompileError(error, source, filename);
   }
 }
@@ -72,11 +74,12 @@ export function functionSites(source: string, options: CompileOptions): SiteTabl
 
 function compileUnchecked(source: string, options: CompileOptions, sitesOnly: boolean): CompileResult {
   const { filename } = options;
-  const typescript = TYPESCRIPT.test(filename);
+  const commonjs = isCommonJsFile(filename);
+  const first = firstPass(filename, source, options.typescript ?? {}, commonjs);
   const common = { babelrc: false, configFile: false, filename, sourceType: "module" as const, compact: false };
   let ast = parseSync(source, {
     ...common,
-    parserOpts: { plugins: typescript ? ["typescript"] : [] },
+    parserOpts: { plugins: first.parserPlugins, allowReturnOutsideFunction: commonjs },
   }) as t.File;
   const ranges = recordSourceRanges(ast);
   const identity = recordSourceFacts(ast);
@@ -90,7 +93,9 @@ function compileUnchecked(source: string, options: CompileOptions, sitesOnly: bo
   };
   const runtimeName = () => state.runtime!.name;
   const passes: { plugins?: PluginItem[]; presets?: PluginItem[] }[] = [
-    { presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [] },
+    ...first.before,
+    first.pass,
+    ...(commonjs ? [{ plugins: [commonJsPlugin] }] : []),
     {
       plugins: [
         ...(mayDeclareResources(source) ? resourcePlugins(() => state.runtime!) : []),

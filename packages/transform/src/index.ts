@@ -1,3 +1,4 @@
+export type { TypeScriptOptions } from "./passes/typescript-options.js";
 export { compile, functionSites, type CompileOptions, type CompileResult, type SourceMap } from "./compile.js";
 export { CompileError } from "./errors.js";
 export type { SiteIdentity, SiteTable } from "./passes/identity.js";

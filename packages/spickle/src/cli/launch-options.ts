@@ -1,8 +1,8 @@
 // `spickle run`'s options about how the program is launched: --inspect / --inspect-brk /
 // --inspect-port and --watch start the run again in a child `node` with Node's own flags (the
 // debugger then sees the program from its first line; Node's watch mode restarts it when a file
-// it imported changes); --no-cache compiles every module afresh; --tsconfig names the project's
-// tsconfig.json. No commander here: ./run.ts reads these without loading it.
+// it imported changes); --no-cache compiles every module afresh; --tsconfig names the tsconfig.json
+// every module compiles with (../loader/tsconfig.ts). No commander here: ./run.ts reads these without loading it.
 
 import { statSync } from "node:fs";
 import { UsageError } from "./errors.js";

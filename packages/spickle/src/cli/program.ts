@@ -188,7 +188,7 @@ export function buildProgram(extras: Extras, actions: CommandActions = commandAc
     // with no options (main.ts's shortcut, which passes {}) would parse differently.
     .addOption(new Option("--cache").hideHelp())
     .option("--no-cache", "compile every module afresh, neither reading nor writing the compile cache")
-    .option("--tsconfig <path>", "the project's tsconfig.json (checked to exist; the compiler strips types file by file and reads no compiler options)")
+    .option("--tsconfig <path>", "the project's tsconfig.json for every module (default: the nearest one above each file)")
     .passThroughOptions()
     .exitOverride()
     .addHelpText(

@@ -66,6 +66,8 @@ export async function runScript(script: string, args: string[], options: Checkpo
   // What `node <script> a b` gives the script: argv[1] its absolute path, then its arguments.
   process.argv = [process.argv[0]!, given, ...args];
   checkLaunchUsage(options);
+  // The tsconfig every module compiles with (the loader's hooks thread reads the environment too).
+  if (options.tsconfig !== undefined) process.env.SPICKLE_TSCONFIG = resolve(options.tsconfig);
   const module = await importEntry(entry, { hooks: options.watched === true, cache: options.cache !== false });
   const main = module.default;
   if (isCompiledGeneratorFunction(main)) {

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "
 import { join } from "node:path";
 import { contentHash } from "./hash.js";
 import { cacheDirFor, moduleIdOf, projectRootOf } from "./project.js";
+import { projectConfigOf } from "./tsconfig.js";
 
 /** Bump when the entry layout or the loader's post-processing of compiled code changes. */
 export const CACHE_FORMAT = 2;
@@ -43,12 +44,13 @@ export interface CacheSlot {
 }
 
 /** The cache slot of `filename` with this `source`, compiled by the compiler of `fingerprint`
- * (`fallbackRoot`: see projectRootOf). */
+ * with the code options of its tsconfig (`fallbackRoot`: see projectRootOf). */
 export function cacheSlotOf(filename: string, source: string, fingerprint: string, fallbackRoot: string | undefined): CacheSlot {
   const root = projectRootOf(filename, fallbackRoot);
   const moduleId = moduleIdOf(filename, root);
   const cacheDir = cacheDirFor(root);
-  const key = cacheKey({ fingerprint, moduleId, filename, source });
+  const options = projectConfigOf(filename).key;
+  const key = cacheKey({ fingerprint: options === "" ? fingerprint : `${fingerprint}\0${options}`, moduleId, filename, source });
   return { root, moduleId, cacheDir, key, entryPath: cacheEntryPath(cacheDir, key) };
 }
 

@@ -50,6 +50,7 @@ const spickleResolutions = new Map<string, Promise<ResolveFnOutput | undefined>>
 export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   const plan = resolvePlan(specifier, context.parentURL);
   if (plan.kind === "typescript") return { url: plan.url, format: "module", shortCircuit: true };
+  if (plan.kind === "file") return { url: plan.url, shortCircuit: true };
   if (plan.kind === "next") return nextResolve(specifier, context);
   const key = `${specifier}\0${context.conditions.join(",")}`;
   let resolved = spickleResolutions.get(key);

@@ -76,6 +76,7 @@ export function registerInThread(registerHooks: RegisterHooks, data: LoaderData)
     resolve(specifier, context, nextResolve) {
       const plan = resolvePlan(specifier, context.parentURL);
       if (plan.kind === "typescript") return { url: plan.url, format: "module", shortCircuit: true };
+      if (plan.kind === "file") return { url: plan.url, shortCircuit: true };
       if (plan.kind === "next") return nextResolve(specifier, context);
       const key = `${specifier}\0${context.conditions.join(",")}`;
       let resolved = spickleResolutions.get(key);

@@ -5,9 +5,10 @@
 //
 // - resolve: `spickle`, `spickle/*` and `@spickle/*` resolve from spickle's own installation,
 //   whatever folder the importer is in; in the user's files (not under node_modules) `./x.js`
-//   resolves to `./x.ts` (and `.mjs` to `.mts`) when only the TypeScript file exists, and an
-//   extensionless relative import to `x.ts` or `x/index.ts`.
-// - load: `.ts`/`.mts`/`.mjs` files, and `.js` files Node loads as ESM, outside node_modules are
+//   resolves to `./x.ts` (and `.mjs` to `.mts`, `.cjs` to `.cts`) when only the TypeScript file
+//   exists, and an extensionless relative import to `x.ts` or `x/index.ts` (or `.tsx`); a bare
+//   specifier that the tsconfig's `paths` / `baseUrl` map to a file resolves to it (./tsconfig.ts).
+// - load: `.ts`/`.tsx`/`.mts`/`.cts`/`.mjs` files, and `.js` files Node loads as ESM, outside node_modules are
 //   compiled with `@spickle/transform` (loaded lazily, on the first cache miss), through the
 //   on-disk cache (./cache.ts).
 //
@@ -15,11 +16,12 @@
 // `spickle: loading compiler <url>` to stderr.
 
 import { basename, extname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { cacheSlotOf, readCacheEntry, writeCacheEntry, type CacheSlot } from "./cache.js";
 import { debug } from "./debug.js";
 import { compilerFingerprint } from "./fingerprint.js";
 import { isInNodeModules } from "./project.js";
+import { projectConfigOf } from "./tsconfig.js";
 import {
   ALWAYS_ESM,
   compilerDirOf,
@@ -28,6 +30,7 @@ import {
   isSpicklePackage,
   transformEntryUrl as defaultTransformEntryUrl,
   typeScriptAlternative,
+  pathsTarget,
 } from "./resolution.js";
 
 /** What register-loader.ts passes to the hooks. */
@@ -44,7 +47,7 @@ export interface CompileResult {
   code: string;
   map?: unknown;
 }
-export type Compile = (source: string, options: { filename: string; moduleId: string }) => CompileResult;
+export type Compile = (source: string, options: { filename: string; moduleId: string; typescript?: object }) => CompileResult;
 
 /** An error shown as its message alone (no hooks-thread stack). */
 export function plainError(message: string): Error {
@@ -90,7 +93,8 @@ export function compileOf(transform: { compile?: Compile }, url: string): Compil
 export const SPICKLE_BASE = import.meta.url;
 
 /** How to resolve `specifier`: from spickle's installation, as a TypeScript file, or as given. */
-export type ResolvePlan = { kind: "spickle" } | { kind: "typescript"; url: string } | { kind: "next" };
+/** "file": a file the tsconfig's `paths` / `baseUrl` map a bare specifier to (its format left to the load). */
+export type ResolvePlan = { kind: "spickle" } | { kind: "typescript"; url: string } | { kind: "file"; url: string } | { kind: "next" };
 
 export function resolvePlan(specifier: string, parentURL: string | undefined): ResolvePlan {
   if (isSpicklePackage(specifier)) return { kind: "spickle" };
@@ -98,6 +102,15 @@ export function resolvePlan(specifier: string, parentURL: string | undefined): R
     if (parentURL === undefined || !isInNodeModules(fileURLToPath(parentURL))) {
       const url = typeScriptAlternative(specifier, parentURL);
       if (url !== undefined) return { kind: "typescript", url };
+    }
+  } else if (!isPathLike(specifier) && parentURL?.startsWith("file:") && !specifier.startsWith("node:")) {
+    const parent = fileURLToPath(parentURL);
+    if (!isInNodeModules(parent)) {
+      // The tsconfig's `paths` / `baseUrl`, as tsc resolves them, before packages.
+      for (const candidate of projectConfigOf(parent).paths?.(specifier) ?? []) {
+        const file = pathsTarget(candidate);
+        if (file !== undefined) return { kind: "file", url: pathToFileURL(file).href };
+      }
     }
   }
   return { kind: "next" };
@@ -153,7 +166,7 @@ export function compileAndStore(
 ): string {
   let result: CompileResult;
   try {
-    result = compile(source, { filename, moduleId: slot.moduleId });
+    result = compile(source, { filename, moduleId: slot.moduleId, typescript: projectConfigOf(filename).options });
   } catch (error) {
     throw toCompileError(error) ?? error;
   }

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isInNodeModules, isInside, isSpickleOwnCode, packageDirOf } from "./project.js";
 
 /** Extensions always compiled as ES modules (a `.js` file is compiled when Node loads it as one). */
-export const ALWAYS_ESM = new Set([".ts", ".mts", ".mjs"]);
+export const ALWAYS_ESM = new Set([".ts", ".tsx", ".mts", ".cts", ".mjs"]);
 
 /** `spickle`, `spickle/*` and `@spickle/*`: resolved from spickle's own installation. */
 export function isSpicklePackage(specifier: string): boolean {
@@ -31,7 +31,8 @@ export function isFile(path: string): boolean {
 }
 
 /** The TypeScript file a path-like import means when the file it names does not exist:
- * `./x.js` → `./x.ts`, `./x.mjs` → `./x.mts`, `./x` → `./x.ts` or `./x/index.ts`. */
+ * `./x.js` → `./x.ts` or `./x.tsx`, `./x.mjs` → `./x.mts`, `./x.cjs` → `./x.cts`, `./x` →
+ * `./x.ts`, `./x.tsx`, `./x/index.ts` or `./x/index.tsx`. */
 export function typeScriptAlternative(specifier: string, parentURL: string | undefined): string | undefined {
   let url: URL;
   try {
@@ -43,17 +44,26 @@ export function typeScriptAlternative(specifier: string, parentURL: string | und
   const path = fileURLToPath(url);
   if (isInNodeModules(path)) return undefined;
   const suffix = `${url.search}${url.hash}`;
+  const file = typeScriptFileFor(path);
+  return file === undefined ? undefined : `${pathToFileURL(file).href}${suffix}`;
+}
+
+/** The TypeScript file `path` means when no file `path` exists (see typeScriptAlternative). */
+export function typeScriptFileFor(path: string): string | undefined {
   const ext = extname(path);
   let candidates: string[];
-  if (ext === ".js") candidates = [`${path.slice(0, -3)}.ts`];
+  if (ext === ".js" || ext === ".jsx") candidates = [`${path.slice(0, -ext.length)}.ts`, `${path.slice(0, -ext.length)}.tsx`];
   else if (ext === ".mjs") candidates = [`${path.slice(0, -4)}.mts`];
-  else if (ext === "") candidates = [`${path}.ts`, join(path, "index.ts")];
+  else if (ext === ".cjs") candidates = [`${path.slice(0, -4)}.cts`];
+  else if (ext === "") candidates = [`${path}.ts`, `${path}.tsx`, join(path, "index.ts"), join(path, "index.tsx")];
   else return undefined;
   if (isFile(path)) return undefined;
-  for (const candidate of candidates) {
-    if (isFile(candidate)) return `${pathToFileURL(candidate).href}${suffix}`;
-  }
-  return undefined;
+  return candidates.find(isFile);
+}
+
+/** The file a `paths` candidate of the tsconfig names: itself, or the TypeScript file it means. */
+export function pathsTarget(candidate: string): string | undefined {
+  return isFile(candidate) ? candidate : typeScriptFileFor(candidate);
 }
 
 /** The URL of the compiler's entry module (`@spickle/transform`, unless `override`). */

@@ -11,3 +11,11 @@ declare module "@babel/plugin-transform-explicit-resource-management" {
   const plugin: unknown;
   export default plugin;
 }
+declare module "@babel/plugin-proposal-decorators" {
+  const plugin: unknown;
+  export default plugin;
+}
+declare module "@babel/plugin-transform-react-jsx" {
+  const plugin: unknown;
+  export default plugin;
+}
