@@ -71,6 +71,8 @@ Environment:
   SPICKLE_LOADER        off-thread: run the loader's hooks on Node's hooks thread even where
                         module.registerHooks (Node >= 22.15) lets them run in-thread
   SPICKLE_DEBUG_LOADER  1: the loader says on stderr what it compiles, caches and resolves
+  SPICKLE_TSCONFIG      the tsconfig.json every module compiles with (what --tsconfig sets;
+                        default: the nearest one above each module)
   SPICKLE_NATS          the NATS server of the queue commands (default nats://127.0.0.1:4222)
 `;
 
