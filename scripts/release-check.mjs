@@ -8,7 +8,7 @@
 //      CommonJS callers use require(esm), which step 4 runs) on each tarball;
 //   3. install the tarballs with npm and with pnpm into fresh folders under os.tmpdir();
 //   4. in each, with each Node given by --node (default: this one): a checkpoint/resume program
-//      through `npx spickle run -c … / resume …`, through `node --import spickle/register`, and
+//      through `npx spickle run -c … / inspect [--html] … / resume …`, through `node --import spickle/register`, and
 //      through a .cjs file that require()s spickle; and a checkpoint written on each Node resumed
 //      on every other one.
 //
@@ -192,6 +192,10 @@ for (const { manager, app } of apps) {
     if (!run("npx", ["--no", "--", "spickle", "--version"], on).includes(`node ${version}`)) fail(`${where}: npx spickle runs another Node`);
 
     expectLines(run("npx", ["--no", "--", "spickle", "run", "-c", "cli.ckpt", "job.ts", "4"], { ...on, status: 3 }), [`checkpointed at 2 on ${version}`], `${where}: spickle run`);
+    // What reads a snapshot without running it (@spickle/pickle/contents): inspect and its page.
+    if (!run("npx", ["--no", "--", "spickle", "inspect", "cli.ckpt"], on).includes("job.ts")) fail(`${where}: spickle inspect names no job.ts`);
+    run("npx", ["--no", "--", "spickle", "inspect", "--html", "cli.ckpt", "-o", "cli.html"], on);
+    if (!readFileSync(join(app, "cli.html"), "utf8").startsWith("<!doctype html>")) fail(`${where}: spickle inspect --html wrote no page`);
     expectLines(run("npx", ["--no", "--", "spickle", "resume", "cli.ckpt"], on), [`resumed at 2 on ${version}`, "total 10"], `${where}: spickle resume`);
 
     expectLines(run(node, ["--import", "spickle/register", "main.ts", "run", "register.ckpt"], { ...on, status: 3 }), [`checkpointed at 2 on ${version}`], `${where}: --import spickle/register run`);
@@ -199,7 +203,7 @@ for (const { manager, app } of apps) {
 
     run("npx", ["--no", "--", "spickle", "run", "-c", "cjs.ckpt", "job.ts", "4"], { ...on, status: 3 });
     expectLines(run(node, ["resume.cjs", "cjs.ckpt"], on), [`resumed at 2 on ${version}`, "total 10", "cjs resumed: 10"], `${where}: require("spickle")`);
-    step(`${where}: npx spickle run/resume, node --import spickle/register, require("spickle")`);
+    step(`${where}: npx spickle run/inspect/resume, node --import spickle/register, require("spickle")`);
   }
 }
 
